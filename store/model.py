@@ -1,0 +1,204 @@
+"""The one JSON shape, end to end: extract output, library rows and JSON Lines export.
+
+Every concept is one dataclass with ``to_dict``/``from_dict``; the dict form is exactly the shape
+documented in ``article-json.md`` (plus a few added fields, which the document allows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+
+def _known(cls, data: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the keys ``cls`` declares, so older or newer rows still load."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
+
+
+@dataclass
+class Figure:
+    text: str
+    value: float | int | None
+    unit: str
+    qualifier: str | None
+    kind: str
+    start: int
+    end: int
+    value_max: float | int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if data["value_max"] is None:
+            del data["value_max"]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Figure:
+        return cls(**_known(cls, data))
+
+
+@dataclass
+class Place:
+    name: str
+    level: str  # "city" | "county" | "township" | "village"
+    code: str
+    city: str | None
+    county: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Place:
+        return cls(**_known(cls, data))
+
+
+@dataclass
+class DateMention:
+    text: str
+    year: int | None
+    month: int | None
+    day: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DateMention:
+        return cls(**_known(cls, data))
+
+
+@dataclass
+class StarCount:
+    tier: int
+    count: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StarCount:
+        return cls(**_known(cls, data))
+
+
+@dataclass
+class Article:
+    id: str
+    source: str
+    first_line: int
+    last_line: int
+    kind: str = "article"  # "article" | "photo"
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    city: str | None = None
+    counties: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
+    stars: list[str] = field(default_factory=list)
+    star_counts: list[StarCount] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def label(self) -> str:
+        """What a list shows for this article: its title, or its opening words when untitled."""
+        if self.title:
+            return self.title
+        opening = self.text.strip().split("\n", 1)[0]
+        return opening[:24] + ("…" if len(opening) > 24 else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "first_line": self.first_line,
+            "last_line": self.last_line,
+            "kind": self.kind,
+            "title": self.title,
+            "authors": list(self.authors),
+            "dates": [d.to_dict() for d in self.dates],
+            "city": self.city,
+            "counties": list(self.counties),
+            "places": [p.to_dict() for p in self.places],
+            "programs": list(self.programs),
+            "stars": list(self.stars),
+            "star_counts": [s.to_dict() for s in self.star_counts],
+            "figures": [f.to_dict() for f in self.figures],
+            "keywords": list(self.keywords),
+            "repairs": list(self.repairs),
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        data = _known(cls, data)
+        data["dates"] = [DateMention.from_dict(d) for d in data.get("dates", [])]
+        data["places"] = [Place.from_dict(p) for p in data.get("places", [])]
+        data["star_counts"] = [StarCount.from_dict(s) for s in data.get("star_counts", [])]
+        data["figures"] = [Figure.from_dict(f) for f in data.get("figures", [])]
+        return cls(**data)
+
+
+@dataclass
+class Removed:
+    """A raw line that belongs to no item, and why it was dropped."""
+
+    line: int
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Removed:
+        return cls(**_known(cls, data))
+
+
+@dataclass
+class Page:
+    """One source file: its raw text (kept so extraction can re-run) and what came out of it."""
+
+    source: str
+    path: str
+    sha256: str
+    encoding: str
+    raw: str
+    articles: list[Article] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+
+    def to_dict(self, *, with_articles: bool = True) -> dict[str, Any]:
+        data = {
+            "source": self.source,
+            "path": self.path,
+            "sha256": self.sha256,
+            "encoding": self.encoding,
+            "raw": self.raw,
+            "removed": [r.to_dict() for r in self.removed],
+        }
+        if with_articles:
+            data["articles"] = [a.to_dict() for a in self.articles]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Page:
+        data = _known(cls, data)
+        data["articles"] = [Article.from_dict(a) for a in data.get("articles", [])]
+        data["removed"] = [Removed.from_dict(r) for r in data.get("removed", [])]
+        return cls(**data)
+
+
+def stable_id(source: str, first_line: int, span_text: str) -> str:
+    """Same source text gives the same id on every run and machine."""
+    digest = hashlib.sha256(f"{source}\n{first_line}\n{span_text}".encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def text_sha256(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()

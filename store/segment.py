@@ -1,0 +1,46 @@
+"""jieba, configured once for the whole app.
+
+jieba logs to stderr on import (which draws over a running TUI) and caches its dictionary in /tmp
+(shared, world-writable, wiped on reboot); both are redirected here. Every module that segments text
+goes through ``tokenizer()`` so those settings always apply first.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+
+def _cache_dir() -> Path:
+    path = Path(os.environ.get("FIVE_STAR_CACHE") or user_cache_dir("five-star-tui"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@lru_cache(maxsize=1)
+def tokenizer():
+    """The shared, quiet jieba tokenizer with its cache in the user's cache directory."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = str(_cache_dir())
+    tok.cache_file = "jieba.cache"
+    return tok
+
+
+_extra_words_added: set[str] = set()
+
+
+def add_words(words) -> None:
+    """Keep domain words (places, program names) whole when segmenting."""
+    tok = tokenizer()
+    for word in words:
+        if word and word not in _extra_words_added:
+            tok.add_word(word, freq=20000)
+            _extra_words_added.add(word)

@@ -1,0 +1,1 @@
+"""five-star-tui's terminal side: the Textual app and the command line."""
