@@ -29,10 +29,10 @@ def gold(shared_dir) -> list[dict]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory, monkeypatch):
-    """Keep tests away from the real user's library and caches."""
-    home = tmp_path_factory.getbasetemp() / "user-dirs"
-    monkeypatch.setenv("FIVE_STAR_CACHE", str(home / "cache"))
-    monkeypatch.setenv("FIVE_STAR_DB", str(home / "data" / "library.json"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+def _isolated_user_dirs(tmp_path, tmp_path_factory, monkeypatch):
+    """Keep tests away from the real user's library; each test gets its own, the jieba cache is shared."""
+    cache = tmp_path_factory.getbasetemp() / "cache"
+    monkeypatch.setenv("FIVE_STAR_CACHE", str(cache))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("FIVE_STAR_DB", str(tmp_path / "data" / "library.json"))
