@@ -1,0 +1,76 @@
+"""The tree's grouping (store/browse.py), checked on hand-built articles: counts, catch-alls, inversion."""
+
+from __future__ import annotations
+
+from five_star.store.browse import NO_PROGRAM, UNLOCATED, BrowseIndex, Group, Grouping
+from five_star.store.model import Article
+
+
+def art(id_, city=None, programs=(), title=None):
+    return Article(id=id_, source="x.txt", first_line=1, last_line=2, title=title, city=city,
+                   programs=list(programs), text=f"text of {id_}")
+
+
+ARTICLES = [
+    art("a", "漯河市", ["红色物业", "基层治理"]),
+    art("b", "漯河市", ["红色物业"]),
+    art("c", "南阳市", ["乡村振兴"]),
+    art("d", None, ["红色物业"]),
+    art("e", "漯河市", []),
+    art("f", None, []),
+    art("g", "郑州市", ["乡村振兴"]),
+    art("h", "郑州市", ["乡村振兴"]),
+]
+
+
+def test_cities_most_first_unlocated_last_and_multi_program_article_counted_once():
+    index = BrowseIndex(ARTICLES)
+    assert index.top(Grouping.CITY) == [
+        Group("漯河市", 3), Group("郑州市", 2), Group("南阳市", 1), Group(UNLOCATED, 2)
+    ]
+
+
+def test_programs_under_a_city_list_an_article_under_each_of_its_programs():
+    index = BrowseIndex(ARTICLES)
+    assert index.middle(Grouping.CITY, "漯河市") == [
+        Group("红色物业", 2), Group("基层治理", 1), Group(NO_PROGRAM, 1)
+    ]
+    assert index.leaves(Grouping.CITY, "漯河市", "红色物业") == ["a", "b"]
+    assert index.leaves(Grouping.CITY, "漯河市", "基层治理") == ["a"]
+    assert index.leaves(Grouping.CITY, "漯河市", NO_PROGRAM) == ["e"]
+
+
+def test_program_grouping_inverts_the_tree():
+    index = BrowseIndex(ARTICLES)
+    assert index.top(Grouping.PROGRAM) == [
+        Group("乡村振兴", 3), Group("红色物业", 3), Group("基层治理", 1), Group(NO_PROGRAM, 2)
+    ]
+    assert index.middle(Grouping.PROGRAM, "红色物业") == [Group("漯河市", 2), Group(UNLOCATED, 1)]
+    assert index.leaves(Grouping.PROGRAM, "红色物业", UNLOCATED) == ["d"]
+
+
+def test_a_filter_narrows_counts_and_drops_empty_groups():
+    index = BrowseIndex(ARTICLES)
+    shown = {"a", "c", "f"}
+    assert index.top(Grouping.CITY, shown) == [Group("南阳市", 1), Group("漯河市", 1), Group(UNLOCATED, 1)]
+    assert index.middle(Grouping.CITY, "漯河市", shown) == [Group("基层治理", 1), Group("红色物业", 1)]
+    assert index.under(Grouping.CITY, "漯河市", shown=shown) == ["a"]
+    assert index.top(Grouping.CITY, set()) == []
+
+
+def test_under_a_group_is_distinct_and_in_library_order():
+    index = BrowseIndex(ARTICLES)
+    assert index.under(Grouping.CITY, "漯河市") == ["a", "b", "e"]
+    assert index.under(Grouping.PROGRAM, "红色物业") == ["a", "b", "d"]
+    assert index.under(Grouping.PROGRAM, "红色物业", "漯河市") == ["a", "b"]
+
+
+def test_paths_follow_the_grouping():
+    index = BrowseIndex(ARTICLES)
+    assert index.paths(Grouping.CITY, ARTICLES[0]) == [("漯河市", "红色物业"), ("漯河市", "基层治理")]
+    assert index.paths(Grouping.PROGRAM, ARTICLES[5]) == [(NO_PROGRAM, UNLOCATED)]
+
+
+def test_duplicate_program_labels_do_not_double_count():
+    index = BrowseIndex([art("x", "漯河市", ["红色物业", "红色物业"])])
+    assert index.middle(Grouping.CITY, "漯河市") == [Group("红色物业", 1)]
