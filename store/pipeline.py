@@ -1,0 +1,185 @@
+"""From raw pages to clean, enriched articles: read → repair lines → split → metadata → enrich.
+
+``extract_text`` is pure (text in, ``Page`` out) so the library can re-run it over stored raw pages.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+from five_star.store import meta
+from five_star.store.model import Article, Page, stable_id, text_sha256
+from five_star.store.read import Skipped, read_pages
+from five_star.store.repair import LineRepair, ends_paragraph, rejoin_wrapped_lines, repair_line
+from five_star.store.split import Item, split_lines
+
+
+def extract_paths(paths: list[Path]) -> Iterator[Page | Skipped]:
+    """Every page under ``paths`` in order; unreadable files come out as ``Skipped`` and the rest goes on."""
+    for raw in read_pages([Path(p) for p in paths]):
+        if isinstance(raw, Skipped):
+            yield raw
+            continue
+        try:
+            yield extract_text(raw.text, raw.source, path=str(raw.path.resolve()), encoding=raw.encoding)
+        except Exception as exc:  # one strange page must not stop a folder of good ones
+            yield Skipped(raw.path, f"could not be processed ({type(exc).__name__}: {exc})")
+
+
+def split_raw_lines(raw: str) -> list[str]:
+    return raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def extract_text(raw: str, source: str, path: str = "", encoding: str = "utf-8") -> Page:
+    raw_lines = split_raw_lines(raw)
+    repaired = [LineRepair(text="")] + [repair_line(line) for line in raw_lines]
+    lines = [r.text for r in repaired]
+    split = split_lines(lines)
+    year = meta.page_year(lines)
+    articles = [build_article(item, lines, repaired, raw_lines, source, year) for item in split.items]
+    enrich_page(articles)
+    return Page(
+        source=source,
+        path=path or source,
+        sha256=text_sha256(raw),
+        encoding=encoding,
+        raw=raw,
+        articles=articles,
+        removed=split.removed,
+    )
+
+
+def build_article(
+    item: Item,
+    lines: list[str],
+    repaired: list[LineRepair],
+    raw_lines: list[str],
+    source: str,
+    year: int | None,
+) -> Article:
+    span_raw = "\n".join(raw_lines[item.first_line - 1 : item.last_line])
+    fired: Counter = Counter()
+    lost: list[str] = []
+    for n in item.lines:
+        fired.update(repaired[n].fired)
+        lost.extend(flag for flag in repaired[n].lost if flag not in lost)
+
+    if item.kind == "photo":
+        authors, paragraphs = _photo_body(item, lines)
+        joins = 0
+    else:
+        authors, paragraphs, joins = _article_body(item, lines)
+    if joins:
+        fired["rejoined-lines"] += joins
+    text = "\n".join(paragraphs)
+    return Article(
+        id=stable_id(source, item.first_line, span_raw),
+        source=source,
+        first_line=item.first_line,
+        last_line=item.last_line,
+        kind=item.kind,
+        title=meta.clean_title(lines[item.title_line]) if item.title_line else None,
+        authors=authors,
+        dates=meta.find_dates(text, year),
+        repairs=_repair_names(fired) + lost,
+        text=text,
+    )
+
+
+def _repair_names(fired: Counter) -> list[str]:
+    return [name if name == "t2s" else f"{name}:{count}" for name, count in fired.items()]
+
+
+def _photo_body(item: Item, lines: list[str]) -> tuple[list[str], list[str]]:
+    if item.fragments:
+        return [], [lines[n] for n in item.lines]
+    caption = "".join(lines[n] for n in item.lines)
+    authors, caption = meta.caption_credit(caption)
+    return authors, [caption]
+
+
+def _article_body(item: Item, lines: list[str]) -> tuple[list[str], list[str], int]:
+    authors = meta.byline_names([lines[n] for n in item.byline_lines])
+    skip = {item.title_line, *item.byline_lines}
+    body = [n for n in item.lines if n not in skip]
+    body = _reading_order(item, body, lines)
+    text_of = dict(zip(item.caption_lines, map(_bracket_credit, (lines[n] for n in item.caption_lines))))
+    paragraphs, joins = rejoin_wrapped_lines(_with_blank_gaps(body, lines, text_of))
+
+    if paragraphs:
+        for pos in range(min(3, len(paragraphs))):  # a kicker line may come before the news lead
+            lead_names, paragraphs[pos] = meta.news_lead_credit(paragraphs[pos])
+            authors += [name for name in lead_names if name not in authors]
+        closing_names, paragraphs[-1] = meta.closing_credit(paragraphs[-1])
+        authors += [name for name in closing_names if name not in authors]
+    for n in item.caption_lines:
+        authors += [name for name in meta.caption_credit(lines[n])[0] if name not in authors]
+    return authors, [p for p in paragraphs if p], joins
+
+
+def _with_blank_gaps(numbers: list[int], lines: list[str], text_of: dict[int, str]) -> list[str]:
+    """The lines in order, with a blank wherever the source had a gap, so paragraph cues survive."""
+    out: list[str] = []
+    for pos, n in enumerate(numbers):
+        if pos and n != numbers[pos - 1] + 1:
+            out.append("")
+        out.append(text_of.get(n, lines[n]))
+    return out
+
+
+def _bracket_credit(caption: str) -> str:
+    """An in-article caption keeps its credit, bracketed so it reads as one and closes its paragraph."""
+    names, text = meta.caption_credit(caption)
+    return f"{text}（{' '.join(names)} 摄）" if names else caption
+
+
+def _reading_order(item: Item, body: list[int], lines: list[str]) -> list[int]:
+    """Undo a layout scramble: body text printed above the byline whose lead, below it, breaks off mid-sentence.
+
+    003's first article reads headline → byline → lead (ending '…党政正职，') → the block printed above.
+    """
+    if not item.byline_lines:
+        return body
+    byline_at = item.byline_lines[0]
+    before = [n for n in body if n < byline_at]
+    after = [n for n in body if n > byline_at]
+    if before and after and not ends_paragraph(lines[after[-1]]) and len("".join(lines[n] for n in before)) > 40:
+        return after + before
+    return body
+
+
+# --- enrichment ------------------------------------------------------------------------------------------
+
+
+def enrich(article: Article, context_city: str | None = None) -> Article:
+    """Fill places, programs, stars, tallies, figures and keywords from the article's title and text."""
+    from five_star.store.figures import find_figures
+    from five_star.store.keywords import top_keywords
+    from five_star.store.places import resolve_places
+    from five_star.store.programs import find_programs, find_star_counts, find_stars
+
+    places = resolve_places(article.text, article.title, context_city=context_city)
+    article.places = places.places
+    article.counties = places.counties
+    article.city = places.city
+    article.programs = find_programs(article.text, article.title)
+    article.stars = find_stars(article.text)
+    article.star_counts = find_star_counts(article.text)
+    article.figures = find_figures(article.text)
+    article.keywords = top_keywords(((article.title or "") + "\n" + article.text).strip())
+    return article
+
+
+def enrich_page(articles: list[Article]) -> None:
+    """Enrich every article; one that names no place takes the city the rest of its page is about."""
+    for article in articles:
+        enrich(article)
+    cities = Counter(a.city for a in articles if a.city)
+    if not cities:
+        return
+    page_city = cities.most_common(1)[0][0]
+    for article in articles:
+        if article.city is None:
+            enrich(article, context_city=page_city)
