@@ -24,7 +24,8 @@ _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 
 # --- pinyin annotations: 鄉(xiāng) ---------------------------------------------------------------
 
-_PINYIN_SYLLABLE = rf"[a-z{_TONE_VOWELS}]{{1,6}}"
+# A converter's annotation carries a tone mark or is a whole syllable; a lone letter is an enumeration, '(a)'.
+_PINYIN_SYLLABLE = rf"(?:[a-z{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-z{_TONE_VOWELS}]*|[a-z]{{2,6}})"
 _PINYIN_ANNOTATION = re.compile(
     rf"(?<={_CJK_CHAR})[(（]{_PINYIN_SYLLABLE}[)）]"
     # after mojibake the annotated character may be garbage ("B(tài)"); then insist on a tone mark
