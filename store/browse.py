@@ -68,6 +68,7 @@ class BrowseIndex:
     """Articles bucketed both ways, ids kept in library order within every bucket."""
 
     def __init__(self, articles: Iterable[Article]) -> None:
+        self.articles: dict[str, Article] = {}
         self.order: list[str] = []
         self._nested: dict[Grouping, dict[str, dict[str, list[str]]]] = {
             Grouping.CITY: {},
@@ -79,6 +80,9 @@ class BrowseIndex:
             self._add(article)
 
     def _add(self, article: Article) -> None:
+        if article.id in self.articles:
+            return
+        self.articles[article.id] = article
         self.order.append(article.id)
         city = city_key(article)
         self._top[Grouping.CITY].setdefault(city, []).append(article.id)

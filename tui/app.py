@@ -1,0 +1,150 @@
+"""The five-star-tui terminal app: opens the library and hosts the browse screen.
+
+The app owns the library (opened, and seeded on a first run, in a worker thread so the screen draws
+at once), the search index, export writing, and the keys that work on every screen.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import var
+
+from five_star.store.browse import BrowseIndex
+from five_star.store.errors import FiveStarError
+from five_star.tui.screens.browse import BrowseScreen
+from five_star.tui.screens.commands import BrowseCommands
+from five_star.tui.screens.export import ExportRequest
+from five_star.tui.screens.help import HelpScreen
+
+
+class FiveStarApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "five-star-tui"
+    SUB_TITLE = "“五星”支部创建 news browser"
+    COMMANDS = App.COMMANDS | {BrowseCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    index: var[BrowseIndex | None] = var(None)
+    load_progress: var[tuple[str, int, int | None] | None] = var(None)
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        export_dir: Path | None = None,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.export_dir = export_dir if export_dir is not None else Path.cwd()
+        self.clock = clock
+        self.error: str | None = None
+        self._search_index = None
+        self._search_lock = threading.Lock()
+
+    def get_default_screen(self) -> BrowseScreen:
+        return BrowseScreen()
+
+    def on_mount(self) -> None:
+        self.sub_title = str(self.db_path)
+        self.load_library()
+
+    # ---- library ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="library")
+    def load_library(self) -> None:
+        try:
+            articles = self._read_library()
+        except (FiveStarError, OSError) as exc:
+            self.call_from_thread(self._fail, str(exc))
+            return
+        index = BrowseIndex(articles)
+        self.call_from_thread(setattr, self, "index", index)
+
+    def _read_library(self):
+        from five_star.seeds import seed_paths
+        from five_star.store.library import Library
+
+        self._progress("opening library…", 0, None)
+        with Library.open(self.db_path) as library:
+            if library.is_empty():
+                paths = seed_paths()
+                self._progress(f"first run: reading {len(paths)} bundled seed pages…", 0, len(paths))
+                library.ingest(paths, progress=self._ingest_progress(len(paths)))
+            return library.articles()
+
+    def _ingest_progress(self, total: int):
+        def report(*_args, **_kwargs) -> None:
+            report.done += 1
+            self._progress(f"first run: reading bundled seed pages ({report.done}/{total})…", report.done, total)
+
+        report.done = 0
+        return report
+
+    def _progress(self, note: str, done: int, total: int | None) -> None:
+        self.call_from_thread(setattr, self, "load_progress", (note, done, total))
+
+    def _fail(self, message: str) -> None:
+        self.error = message
+        self.exit(return_code=1)
+
+    def search(self, query: str) -> list:
+        """Run a query (from any thread): the search index is built once, on first use."""
+        with self._search_lock:
+            if self._search_index is None:
+                from five_star.store.search import SearchIndex
+
+                assert self.index is not None
+                self._search_index = SearchIndex(list(self.index.articles.values()))
+            index = self._search_index
+        return index.search(query)
+
+    # ---- export -----------------------------------------------------------------------------
+
+    @work(thread=True, group="export")
+    def write_export(self, articles: list, request: ExportRequest) -> None:
+        from five_star.store import export
+
+        writer = {
+            "articles": export.write_articles_csv,
+            "figures": export.write_figures_csv,
+            "jsonl": export.write_jsonl,
+        }[request.format]
+        try:
+            rows = writer(articles, request.path)
+        except (FiveStarError, OSError) as exc:
+            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", markup=False)
+            return
+        noun = "row" if rows == 1 else "rows"
+        self.call_from_thread(
+            self.notify, f"Exported {rows:,} {noun} to {request.path}", title="Export", markup=False
+        )
+
+    # ---- keys -------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def run_app(args) -> int:
+    """Entry point from ``five-star-tui`` with no command: browse the library at ``args.db``."""
+    from five_star.store.library import default_library_path
+
+    path = Path(args.db).expanduser() if getattr(args, "db", None) else default_library_path()
+    app = FiveStarApp(path)
+    app.run()
+    if app.error:
+        raise FiveStarError(app.error)
+    return app.return_code or 0

@@ -1,0 +1,1 @@
+"""Screens own layout and the bindings that only make sense on them."""

@@ -1,0 +1,134 @@
+"""The export dialog (what, format, path) and the overwrite confirmation it may ask for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+
+FORMATS: dict[str, str] = {
+    "articles": "Articles CSV — one row per article",
+    "figures": "Figures CSV — one row per figure",
+    "jsonl": "JSON Lines — one article per line, the full record",
+}
+
+
+def suffix_for(fmt: str) -> str:
+    return ".jsonl" if fmt == "jsonl" else ".csv"
+
+
+def default_export_name(now: datetime, fmt: str) -> str:
+    return f"five-star-export-{now:%Y%m%d-%H%M%S}{suffix_for(fmt)}"
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    format: str  # a key of FORMATS
+    path: Path
+
+
+class ConfirmOverwrite(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Overwrite"),
+        Binding("n,escape", "answer(False)", "Keep the file"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog", classes="dialog"):
+            yield Label(Text(f"{self.path} already exists."), classes="dialog-title")
+            yield Label("Overwrite it?")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Overwrite (y)", variant="error", id="confirm-yes")
+                yield Button("Keep it (n)", id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    def action_answer(self, overwrite: bool) -> None:
+        self.dismiss(overwrite)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+
+class ExportDialog(ModalScreen["ExportRequest | None"]):
+    """Asks what format and where; answers an ExportRequest, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, scope: str, default_path: Path) -> None:
+        super().__init__()
+        self.scope = scope
+        self.default_path = default_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog", classes="dialog"):
+            yield Label("Export", classes="dialog-title")
+            yield Label(Text(self.scope), id="export-scope")
+            with RadioSet(id="export-format"):
+                for index, (key, label) in enumerate(FORMATS.items()):
+                    yield RadioButton(label, value=index == 0, id=f"format-{key}")
+            yield Label("Save to (Enter exports):")
+            yield Input(value=str(self.default_path), id="export-path")
+            yield Label("", id="export-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Export", variant="primary", id="export-go")
+                yield Button("Cancel", id="export-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-format", RadioSet).focus()
+
+    @property
+    def format(self) -> str:
+        pressed = self.query_one("#export-format", RadioSet).pressed_button
+        return pressed.id.removeprefix("format-") if pressed is not None and pressed.id else "articles"
+
+    @on(RadioSet.Changed, "#export-format")
+    def _format_changed(self) -> None:
+        # Keep the extension in step with the format unless the user typed a name of their own.
+        path_input = self.query_one("#export-path", Input)
+        path = Path(path_input.value)
+        if path.suffix in (".csv", ".jsonl"):
+            path_input.value = str(path.with_suffix(suffix_for(self.format)))
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-go")
+    def _submit(self) -> None:
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            self._error("Type a file name to export to.")
+            return
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = self.default_path.parent / path
+        if path.is_dir():
+            self._error(f"{path} is a folder; add a file name.")
+            return
+        if not path.parent.is_dir():
+            self._error(f"Folder {path.parent} does not exist.")
+            return
+        request = ExportRequest(self.format, path)
+        if path.exists():
+            self.app.push_screen(ConfirmOverwrite(path), lambda yes: self.dismiss(request) if yes else None)
+            return
+        self.dismiss(request)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#export-error", Label).update(Text(message))
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Widgets own their rendering; screens lay them out."""

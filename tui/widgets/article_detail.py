@@ -1,0 +1,332 @@
+"""The detail pane: an article's metadata, its text with every figure highlighted, and its figure table.
+
+Colours come from component classes in app.tcss and are looked up at render time, so the theme
+picker recolours the text too. Article text is untrusted: it is sanitised piece by piece (so figure
+offsets stay valid) and always put on screen as literal text, never markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.geometry import Region
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+from five_star.store.model import Article, Figure
+from five_star.store.sanitize import strip_controls
+from five_star.tui.widgets.safe_text import one_line
+
+FIGURE_KINDS: dict[str, str] = {
+    "money": "money 金额",
+    "people": "people 人数",
+    "count": "count 数量",
+    "area": "area 面积",
+    "percent": "percent 比例",
+    "length": "length 长度",
+    "duration": "duration 时长",
+    "age": "age 年龄",
+    "other": "other 其他",
+}
+"""Figure kinds in legend order, each with its legend label."""
+
+TIER_NAMES = {1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
+
+# Suffixes a gazetteer name drops in running text (漯河市 is often just 漯河).
+_PLACE_SUFFIX = re.compile(r"(市|县|区|镇|乡|街道|办事处|村|社区)$")
+
+
+def kind_class(kind: str) -> str:
+    return f"figure--{kind if kind in FIGURE_KINDS else 'other'}"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A styled stretch of the article text: ``start``/``end`` offsets and a component class."""
+
+    start: int
+    end: int
+    component: str
+
+
+def place_marks(text: str, names: Iterable[str]) -> list[Mark]:
+    """Every occurrence of each place name, full form or without its administrative suffix."""
+    forms: set[str] = set()
+    for name in names:
+        if not name:
+            continue
+        forms.add(name)
+        short = _PLACE_SUFFIX.sub("", name)
+        if len(short) >= 2:
+            forms.add(short)
+    marks = []
+    for form in sorted(forms, key=len, reverse=True):
+        for match in re.finditer(re.escape(form), text):
+            marks.append(Mark(match.start(), match.end(), "figure--place"))
+    return marks
+
+
+def styled_pieces(text: str, marks: Sequence[Mark]) -> list[tuple[str, tuple[str, ...]]]:
+    """Cut ``text`` at every mark boundary; each piece carries the components active over it."""
+    cuts = {0, len(text)}
+    for mark in marks:
+        if 0 <= mark.start < mark.end <= len(text):
+            cuts.update((mark.start, mark.end))
+    points = sorted(cuts)
+    pieces = []
+    for start, end in zip(points, points[1:]):
+        active = tuple(m.component for m in marks if m.start <= start and end <= m.end)
+        pieces.append((text[start:end], active))
+    return pieces
+
+
+def wrapped_line_of(text: str, offset: int, width: int) -> int:
+    """The screen line (0-based) on which ``offset`` falls when ``text`` is wrapped to ``width``."""
+    if width <= 0:
+        return 0
+    paragraphs = text[:offset].split("\n")
+    line = sum(max(1, len(Content(p).wrap(width))) for p in paragraphs[:-1])
+    # The sentinel stands for the character at ``offset``: the line it lands on is the answer.
+    return line + len(Content(paragraphs[-1] + "x").wrap(width)) - 1
+
+
+def figure_value(figure: Figure) -> str:
+    """A figure's value for the table: integral values without a decimal point, ranges as a–b."""
+
+    def fmt(value: float | int | None) -> str:
+        if value is None:
+            return "?"
+        if float(value).is_integer():
+            return f"{int(value):,}"
+        return f"{value:,.4g}" if abs(value) >= 1e4 else f"{value:g}"
+
+    if figure.value_max is not None:
+        return f"{fmt(figure.value)}–{fmt(figure.value_max)}"
+    return fmt(figure.value)
+
+
+def _list(values: Iterable[str]) -> str:
+    return "、".join(one_line(v) for v in values if v)
+
+
+class ArticleHeader(Widget):
+    """Title and metadata of the shown article (or a summary of the highlighted group)."""
+
+    COMPONENT_CLASSES = {"article-header--title", "article-header--label", "article-header--hit"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.title_marks: list[Mark] = []
+        self.summary: Text | None = None
+
+    def show_article(self, article: Article, title_marks: list[Mark]) -> None:
+        self.article, self.title_marks, self.summary = article, title_marks, None
+        self.refresh(layout=True)
+
+    def show_summary(self, summary: Text) -> None:
+        self.article, self.title_marks, self.summary = None, [], summary
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        if self.summary is not None:
+            return self.summary
+        article = self.article
+        if article is None:
+            return Text("")
+        style = self.get_component_rich_style
+        text = Text()
+        title_style = style("article-header--title")
+        if article.title:
+            hit = style("article-header--hit")
+            for piece, active in styled_pieces(article.title, self.title_marks):
+                text.append(one_line(piece), title_style + (hit if active else Style()))
+        else:
+            text.append("(untitled) ", title_style)
+            text.append(one_line(article.label))
+        if article.kind == "photo":
+            text.append("  [photo caption]", style("article-header--label"))
+        label = style("article-header--label")
+        when = _list(d.text for d in article.dates)
+        place = " · ".join(p for p in (article.city or "未定位", _list(article.counties), when) if p)
+        rows = [
+            ("", place),
+            ("authors", _list(article.authors) or "—"),
+            ("programs", _list(article.programs) or "—"),
+            ("stars", _list(article.stars) or "—"),
+            ("tallies", "; ".join(
+                f"{TIER_NAMES.get(s.tier, s.tier)} {s.count} ({one_line(s.text)})" for s in article.star_counts
+            ) or "—"),
+            ("source", f"{one_line(article.source)} lines {article.first_line}–{article.last_line}"),
+            ("repairs", _list(article.repairs) or "none"),
+        ]
+        for name, value in rows:
+            text.append("\n")
+            if name:
+                text.append(f"{name:<9}", label)
+            text.append(value)
+        return text
+
+
+class FigureStyled(Widget):
+    """Base for widgets drawn in the figure colours, so the legend and the text share one set of rules."""
+
+    COMPONENT_CLASSES = {kind_class(kind) for kind in FIGURE_KINDS} | {
+        "figure--place",
+        "figure--hit",
+        "figure--current",
+    }
+    # Later components win: a hit shows over a figure, the current figure over everything.
+    _PRECEDENCE = [kind_class(kind) for kind in FIGURE_KINDS] + ["figure--place", "figure--hit", "figure--current"]
+
+    def style_of(self, components: Iterable[str]) -> Style:
+        style = Style()
+        for component in sorted(set(components), key=self._PRECEDENCE.index):
+            style += self.get_component_rich_style(component, partial=True)
+        return style
+
+
+class FigureLegend(FigureStyled):
+    """One line naming each figure colour, plus places and search hits."""
+
+    def render(self) -> Text:
+        legend = Text()
+        for kind, label in FIGURE_KINDS.items():
+            legend.append(label, self.style_of([kind_class(kind)]))
+            legend.append(" ")
+        legend.append("place", self.style_of(["figure--place"]))
+        legend.append(" ")
+        legend.append("search hit", self.style_of(["figure--hit"]))
+        return legend
+
+
+class ArticleText(FigureStyled):
+    """The article body with figures coloured by kind, places underlined and search hits reversed."""
+
+    current: reactive[int | None] = reactive(None)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.marks: list[Mark] = []
+
+    def show(self, article: Article | None, hit_marks: list[Mark]) -> None:
+        self.article = article
+        self.marks = []
+        if article is not None:
+            self.marks = [
+                *place_marks(article.text, [p.name for p in article.places] + list(article.counties)),
+                *(Mark(f.start, f.end, kind_class(f.kind)) for f in article.figures),
+                *hit_marks,
+            ]
+        self.set_reactive(ArticleText.current, None)
+        self.refresh(layout=True)
+
+    def watch_current(self) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        article = self.article
+        if article is None:
+            return Text("")
+        marks = list(self.marks)
+        if self.current is not None and 0 <= self.current < len(article.figures):
+            figure = article.figures[self.current]
+            marks.append(Mark(figure.start, figure.end, "figure--current"))
+        text = Text()
+        for piece, active in styled_pieces(article.text, marks):
+            text.append(strip_controls(piece), self.style_of(active))
+        return text
+
+
+class FigureTable(DataTable):
+    """The article's figures, one row each; moving the cursor here moves the highlight in the text."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self.add_columns("text", "value", "unit", "kind")
+
+    def show(self, figures: Sequence[Figure]) -> None:
+        self.clear()
+        for figure in figures:
+            self.add_row(
+                Text(one_line(figure.text)),
+                Text(figure_value(figure), justify="right"),
+                Text(one_line(figure.unit or "")),
+                Text(figure.kind),
+            )
+
+
+class ArticleDetail(Vertical):
+    """Right-hand pane: header, legend, highlighted text and the figure table for one article."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail-scroll"):
+            yield ArticleHeader(id="detail-header")
+            yield FigureLegend(id="detail-legend")
+            yield ArticleText(id="detail-text")
+        yield FigureTable(id="detail-figures")
+
+    @property
+    def article(self) -> Article | None:
+        return self.query_one(ArticleText).article
+
+    def show_article(self, article: Article, spans: Sequence[tuple[str, int, int]] = ()) -> None:
+        """Show ``article``; ``spans`` are search-hit offsets as (field, start, end)."""
+        hits = [Mark(s, e, "figure--hit") for field, s, e in spans if field == "text"]
+        title_hits = [Mark(s, e, "article-header--hit") for field, s, e in spans if field == "title"]
+        self.query_one(ArticleHeader).show_article(article, title_hits)
+        self.query_one(ArticleText).show(article, hits)
+        self.query_one(FigureTable).show(article.figures)
+        self.set_class(False, "-summary")
+        self.query_one("#detail-scroll").scroll_home(animate=False)
+
+    def show_summary(self, summary: Text) -> None:
+        self.query_one(ArticleHeader).show_summary(summary)
+        self.query_one(ArticleText).show(None, [])
+        self.query_one(FigureTable).show([])
+        self.set_class(True, "-summary")
+        self.query_one("#detail-scroll").scroll_home(animate=False)
+
+    def step_figure(self, delta: int) -> None:
+        """Move to the next (``delta`` = 1) or previous (-1) figure, wrapping round, and scroll to it."""
+        text = self.query_one(ArticleText)
+        if text.article is None or not text.article.figures:
+            self.app.bell()
+            return
+        count = len(text.article.figures)
+        current = text.current
+        index = (0 if delta > 0 else count - 1) if current is None else (current + delta) % count
+        self.go_to_figure(index)
+
+    def go_to_figure(self, index: int) -> None:
+        text = self.query_one(ArticleText)
+        table = self.query_one(FigureTable)
+        text.current = index
+        if table.cursor_row != index:
+            table.move_cursor(row=index)
+        self._scroll_to_figure(index)
+
+    def _scroll_to_figure(self, index: int) -> None:
+        text = self.query_one(ArticleText)
+        article = text.article
+        if article is None:
+            return
+        line = wrapped_line_of(article.text, article.figures[index].start, text.content_region.width)
+        scroll = self.query_one("#detail-scroll", VerticalScroll)
+        region = Region(0, text.virtual_region.y + line, 1, 1)
+        scroll.scroll_to_region(region, center=True, animate=False)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        text = self.query_one(ArticleText)
+        if text.article is not None and event.cursor_row != text.current and self.query_one(FigureTable).has_focus:
+            self.go_to_figure(event.cursor_row)

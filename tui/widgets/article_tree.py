@@ -1,0 +1,223 @@
+"""The library tree: cities → programs → articles (or programs → cities → articles), loaded lazily.
+
+Only the first level is built up front; a group's children are added the first time it expands, so a
+20,000-article library opens as fast as five. Selection marks and counts are drawn at render time
+from the node's data, so toggling a selection only repaints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from five_star.store.browse import BrowseIndex, Grouping
+from five_star.tui.widgets.safe_text import one_line
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """What a tree node stands for: a group (``top``, optionally ``middle``) or one article."""
+
+    ids: tuple[str, ...]  # the shown articles under this node, library order
+    top: str | None = None
+    middle: str | None = None
+    article_id: str | None = None
+
+    @property
+    def is_article(self) -> bool:
+        return self.article_id is not None
+
+
+@dataclass(frozen=True)
+class TreeView:
+    """Everything the tree shows: which articles, grouped how."""
+
+    index: BrowseIndex
+    grouping: Grouping
+    shown: Collection[str] | None = None  # None: every article
+    empty_message: str = "The library is empty."
+
+
+def _walk(node: TreeNode[NodeRef]) -> Iterator[TreeNode[NodeRef]]:
+    for child in node.children:
+        yield child
+        yield from _walk(child)
+
+
+class ArticleTree(Tree[NodeRef]):
+    """Keyboard-first tree of the library with article selection."""
+
+    BINDINGS = [
+        Binding("space", "toggle_selection", "Select", tooltip="Select or unselect the article or group"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_home", "First", show=False),
+        Binding("G", "scroll_end", "Last", show=False),
+        Binding("l,right", "expand_node", "Expand", show=False),
+        Binding("h,left", "collapse_node", "Collapse / parent", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article-tree--count",
+        "article-tree--mark",
+        "article-tree--photo",
+        "article-tree--group",
+        "article-tree--empty",
+    }
+
+    class SelectionToggled(Message):
+        """The user asked to flip the selection of these articles (all on, or all off if all were on)."""
+
+        def __init__(self, ids: tuple[str, ...]) -> None:
+            super().__init__()
+            self.ids = ids
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("library", id=id)
+        self.show_root = False
+        self.auto_expand = True
+        self.view: TreeView | None = None
+        self.selected: Collection[str] = frozenset()
+
+    # ---- building ---------------------------------------------------------------------------
+
+    def show_view(self, view: TreeView, *, expand_all: bool = False) -> None:
+        """Rebuild the first level for ``view``; ``expand_all`` opens every group (for small results)."""
+        self.view = view
+        self.clear()
+        groups = view.index.top(view.grouping, view.shown)
+        if not groups:
+            self.root.add_leaf(Text(view.empty_message), NodeRef(ids=()))
+        for group in groups:
+            ids = tuple(view.index.under(view.grouping, group.name, shown=view.shown))
+            node = self.root.add(Text(group.name), NodeRef(ids=ids, top=group.name))
+            if expand_all:
+                self._open_all(node)
+        self.move_cursor_to_line(0)
+
+    def _load_children(self, node: TreeNode[NodeRef]) -> None:
+        ref = node.data
+        view = self.view
+        if view is None or ref is None or ref.is_article or node.children:
+            return
+        index, grouping, shown = view.index, view.grouping, view.shown
+        if ref.middle is None:
+            for group in index.middle(grouping, ref.top, shown):
+                ids = tuple(index.leaves(grouping, ref.top, group.name, shown))
+                node.add(Text(group.name), NodeRef(ids=ids, top=ref.top, middle=group.name))
+            return
+        for article_id in ref.ids:
+            article = index.articles[article_id]
+            node.add_leaf(Text(one_line(article.label)), NodeRef(ids=(article_id,), article_id=article_id))
+
+    def _open_all(self, node: TreeNode[NodeRef]) -> None:
+        self._load_children(node)
+        node.expand()
+        for child in node.children:
+            if child.allow_expand:
+                self._open_all(child)
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
+        self._load_children(event.node)
+
+    def expand_path(self, top: str, middle: str | None = None, article_id: str | None = None) -> bool:
+        """Open the groups down to an article (or group) and put the cursor on it; False if not shown."""
+        target = self._child(self.root, lambda ref: ref.top == top)
+        if target is None:
+            return False
+        for predicate in (
+            (lambda ref: ref.middle == middle) if middle is not None else None,
+            (lambda ref: ref.article_id == article_id) if article_id is not None else None,
+        ):
+            if predicate is None:
+                break
+            self._load_children(target)
+            target.expand()
+            child = self._child(target, predicate)
+            if child is None:
+                return False
+            target = child
+        self._move_to(target)
+        return True
+
+    def _move_to(self, node: TreeNode[NodeRef]) -> None:
+        # Nodes just added or expanded have no line number until the tree re-lays its lines;
+        # reading ``last_line`` makes it do so now rather than on the next idle.
+        _ = self.last_line
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
+
+    @staticmethod
+    def _child(node: TreeNode[NodeRef], predicate) -> TreeNode[NodeRef] | None:
+        return next((c for c in node.children if c.data is not None and predicate(c.data)), None)
+
+    # ---- rendering --------------------------------------------------------------------------
+
+    def set_selected(self, selected: Collection[str]) -> None:
+        """Repaint the selection marks of every loaded node."""
+        self.selected = selected
+        for node in _walk(self.root):
+            node.refresh()
+
+    def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
+        ref = node.data
+        text = super().render_label(node, base_style, style)
+        if ref is None:  # the hidden root
+            return text
+        if not ref.ids:
+            text.stylize(self.get_component_rich_style("article-tree--empty", partial=True))
+            return text
+        if ref.is_article:
+            return self._article_label(text, ref, style)
+        return self._group_label(text, ref, style)
+
+    def _article_label(self, label: Text, ref: NodeRef, style: Style) -> Text:
+        chosen = ref.article_id in self.selected
+        mark_style = self.get_component_rich_style("article-tree--mark", partial=True) if chosen else Style(dim=True)
+        parts = [Text("● " if chosen else "○ ", style=mark_style + style)]
+        if self.view is not None and self.view.index.articles[ref.article_id].kind == "photo":
+            parts.append(Text("图 ", style=self.get_component_rich_style("article-tree--photo", partial=True) + style))
+        return Text.assemble(*parts, label)
+
+    def _group_label(self, label: Text, ref: NodeRef, style: Style) -> Text:
+        label.stylize(self.get_component_rich_style("article-tree--group", partial=True))
+        label.append(f" {len(ref.ids)}", self.get_component_rich_style("article-tree--count", partial=True) + style)
+        if self.selected:
+            chosen = sum(1 for article_id in ref.ids if article_id in self.selected)
+            if chosen:
+                mark_style = self.get_component_rich_style("article-tree--mark", partial=True) + style
+                label.append(f"  ● {chosen}", mark_style)
+        return label
+
+    # ---- actions ----------------------------------------------------------------------------
+
+    def action_toggle_selection(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.data is not None and node.data.ids:
+            self.post_message(self.SelectionToggled(node.data.ids))
+
+    def action_expand_node(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and not node.is_expanded:
+            self._load_children(node)
+            node.expand()
+        elif node.children:
+            self._move_to(node.children[0])
+
+    def action_collapse_node(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self._move_to(node.parent)

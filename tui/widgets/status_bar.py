@@ -1,0 +1,45 @@
+"""One line that always says how much is shown, searched and selected."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from five_star.store.browse import Grouping
+from five_star.tui.widgets.safe_text import one_line
+
+
+class StatusBar(Widget):
+    COMPONENT_CLASSES = {"status-bar--selected", "status-bar--nohits", "status-bar--dim"}
+
+    total: reactive[int] = reactive(0)
+    selected: reactive[int] = reactive(0)
+    grouping: reactive[Grouping] = reactive(Grouping.CITY)
+    query: reactive[str] = reactive("")
+    hit_count: reactive[int | None] = reactive(None)  # None: no search active
+    hit_position: reactive[int | None] = reactive(None)
+    note: reactive[str] = reactive("")  # e.g. "opening library…"
+
+    def render(self) -> Text:
+        dim = self.get_component_rich_style("status-bar--dim")
+        if self.note:
+            return Text(self.note, style=dim)
+        text = Text()
+        text.append(f"{self.total:,} articles", dim)
+        order = "cities → programs" if self.grouping is Grouping.CITY else "programs → cities"
+        text.append(f" · {order}", dim)
+        if self.hit_count is not None:
+            text.append(" · ")
+            query = f"“{one_line(self.query)}”"
+            if self.hit_count == 0:
+                text.append(f"no hits for {query}", self.get_component_rich_style("status-bar--nohits"))
+            else:
+                noun = "hit" if self.hit_count == 1 else "hits"
+                text.append(f"{self.hit_count:,} {noun} for {query}")
+                if self.hit_position is not None:
+                    text.append(f" (hit {self.hit_position + 1} of {self.hit_count}, n/N)", dim)
+        text.append(" · ")
+        style = self.get_component_rich_style("status-bar--selected") if self.selected else dim
+        text.append(f"{self.selected:,} selected", style)
+        return text
