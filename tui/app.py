@@ -24,6 +24,15 @@ from five_star.tui.screens.export import ExportRequest
 from five_star.tui.screens.help import HelpScreen
 
 
+def display_path(path: Path) -> str:
+    """A path as short as it can be said: relative to the working directory, else with ``~``."""
+    path = path.expanduser().absolute()
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        if path.is_relative_to(base):
+            return prefix + str(path.relative_to(base))
+    return str(path)
+
+
 class FiveStarApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "five-star-tui"
@@ -57,7 +66,7 @@ class FiveStarApp(App[None]):
         return BrowseScreen()
 
     def on_mount(self) -> None:
-        self.sub_title = str(self.db_path)
+        self.sub_title = display_path(self.db_path)
         self.load_library()
 
     # ---- library ----------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""Shared helpers for the app tests (a real seed library, pilot waits, what the tree shows), and tests of
+the detail pane's pure helpers."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from rich.style import Style
+
+from five_star.store.model import Figure
+from five_star.tui.widgets.article_detail import (
+    Mark,
+    figure_value,
+    place_marks,
+    styled_pieces,
+    wrapped_line_of,
+)
+
+FIXED_NOW = datetime(2024, 5, 4, 12, 30, 15)
+APP_SIZE = (140, 40)
+
+_built: dict[str, Path] = {}
+
+
+def seed_library(tmp_path_factory) -> Path:
+    """A real library file holding the bundled seeds, ingested once per test session."""
+    if "seeds" not in _built:
+        from five_star.seeds import seed_paths
+        from five_star.store.library import Library
+
+        path = tmp_path_factory.mktemp("seed-library") / "library.json"
+        with Library.open(path) as library:
+            library.ingest(seed_paths())
+        _built["seeds"] = path
+    return _built["seeds"]
+
+
+def library_copy(tmp_path_factory, folder: Path) -> Path:
+    """A private copy of the seed library for one test, so nothing one test does reaches another."""
+    path = folder / "library.json"
+    shutil.copyfile(seed_library(tmp_path_factory), path)
+    return path
+
+
+def read_articles(path: Path):
+    from five_star.store.library import Library
+
+    with Library.open(path) as library:
+        return library.articles()
+
+
+def make_app(db: Path, export_dir: Path):
+    from five_star.tui.app import FiveStarApp
+
+    return FiveStarApp(db, export_dir=export_dir, clock=lambda: FIXED_NOW)
+
+
+async def settle(pilot) -> None:
+    """Let workers (library load, search, export) finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def label_of(tree, node) -> str:
+    return tree.render_label(node, Style(), Style()).plain
+
+
+def visible_nodes(tree, node=None, depth: int = 0):
+    """(depth, node) for every line the tree shows, top to bottom."""
+    node = node or tree.root
+    for child in node.children:
+        yield depth, child
+        if child.is_expanded:
+            yield from visible_nodes(tree, child, depth + 1)
+
+
+def top_labels(tree) -> list[str]:
+    return [label_of(tree, node) for node in tree.root.children]
+
+
+# ---- pure helpers of the detail pane ----------------------------------------------------------
+
+
+def test_styled_pieces_cut_at_every_boundary_and_keep_all_text():
+    text = "投入985万元建成12个中心"
+    marks = [Mark(2, 7, "figure--money"), Mark(9, 12, "figure--count"), Mark(2, 5, "figure--hit")]
+    pieces = styled_pieces(text, marks)
+    assert "".join(piece for piece, _ in pieces) == text
+    assert pieces == [
+        ("投入", ()),
+        ("985", ("figure--money", "figure--hit")),
+        ("万元", ("figure--money",)),
+        ("建成", ()),
+        ("12个", ("figure--count",)),
+        ("中心", ()),
+    ]
+
+
+def test_styled_pieces_ignore_marks_outside_the_text():
+    assert styled_pieces("abc", [Mark(2, 9, "x"), Mark(-1, 1, "y")]) == [("abc", ())]
+
+
+def test_place_marks_find_full_and_short_forms():
+    text = "漯河市舞阳县，舞阳的党员"
+    marks = place_marks(text, ["舞阳县"])
+    assert sorted((m.start, m.end) for m in marks) == [(3, 5), (3, 6), (7, 9)]
+
+
+def test_wrapped_line_of_counts_paragraphs_and_wraps():
+    text = "一二三四五六七八九十\n短\n一二三四五六七八九十一二"
+    # width 10 cells = 5 CJK characters per line
+    assert wrapped_line_of(text, 0, 10) == 0
+    assert wrapped_line_of(text, 5, 10) == 1
+    assert wrapped_line_of(text, 11, 10) == 2  # 短
+    assert wrapped_line_of(text, 13, 10) == 3
+    assert wrapped_line_of(text, 13 + 10, 10) == 5
+
+
+def test_figure_value_formats_integers_ranges_and_unknowns():
+    def fig(value, value_max=None):
+        return Figure("x", value, "元", None, "money", 0, 1, value_max)
+
+    assert figure_value(fig(29540000)) == "29,540,000"
+    assert figure_value(fig(73.39)) == "73.39"
+    assert figure_value(fig(40000, 50000)) == "40,000–50,000"
+    assert figure_value(fig(None)) == "?"
