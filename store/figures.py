@@ -1,0 +1,682 @@
+"""Figures: every quantity in an article's text — a number with a unit or measure word, or a percentage.
+
+``find_figures(text)`` returns ``Figure`` objects in text order, with ``text[start:end] == figure.text``.
+It reads Arabic and Chinese numerals and their mixtures (``12.6万余人次``, ``一百二十八万``, ``四五万袋``),
+ranges (``3至5个``), percentages (``73.39%``, ``百分之五十``) and qualifiers (``近``, ``多``, ``以上`` …).
+
+How it works, in order:
+1. ``fold`` maps full-width and traditional forms to the plain forms the patterns use, one character for
+   one character, so offsets in the folded text are offsets in the original text.
+2. One precompiled pattern finds every *candidate*: a number (with an optional range, 多/余 and scale word)
+   followed by a unit or counted noun from the data files, or a 百分之 percentage.
+3. Each candidate goes through small named rules that drop what is not a quantity — dates, ordinals,
+   names in short quotes, a lone 一 used as an article, idioms from ``figure_exclusions.txt`` and so on.
+4. The survivors get their value, base unit, kind and qualifier.
+
+Everything language-specific lives in ``store/data``: ``units.tsv``, ``counted_nouns.tsv``,
+``qualifiers.tsv``, ``figure_context.tsv`` and ``figure_exclusions.txt``. Chinese numerals are read by
+cn2an; only scale words, consecutive-digit ranges (四五万) and Arabic decimals are handled here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from importlib.resources import files
+
+import cn2an
+
+from five_star.store.model import Figure
+
+# --- data ------------------------------------------------------------------------------------------------
+
+CN_DIGITS = "零〇一二三四五六七八九两"
+CN_SCALES = "十百千万亿"
+CN_NUMERAL = CN_DIGITS + CN_SCALES
+DIGIT_VALUE = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+SCALE_VALUE = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+# A number made of a scale word alone counts things (百个, 千名, 万名) but, in front of other
+# units, starts an idiom or an adjective (千年古镇, 万亩良田), so only these kinds accept it.
+BARE_SCALE_KINDS = {"people", "count"}
+# Commas and full stops that end the clause a lone 一 is judged in.
+CLAUSE_BREAKS = "，。；！？、：,;!?:\n"
+SHORT_QUOTE_MAX = 10
+QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉", '"': '"'}
+
+
+@dataclass(frozen=True)
+class Unit:
+    surface: str
+    unit: str
+    kind: str
+    factor: Decimal
+    arabic_only: bool = False
+    takes_half: bool = False
+    use: str = "unit"  # "unit" for measure words; "set" / "nda" / "scaled" for counted nouns
+
+
+@dataclass(frozen=True)
+class Rules:
+    units: dict[str, Unit]
+    before: dict[str, tuple[str, str]]  # surface -> (qualifier, characters it must not follow)
+    inner: dict[str, str]
+    after: dict[str, str]
+    context: dict[str, tuple[str, ...]]  # role -> words, longest first
+    exclusions: re.Pattern | None
+    pattern: re.Pattern
+    fold: dict[int, str]
+
+
+def _data_lines(name: str) -> list[list[str]]:
+    """Rows of a tab-separated data file, without comments and blank lines."""
+    text = (files("five_star.store") / "data" / name).read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rows.append([cell.strip() for cell in line.split("\t")])
+    return rows
+
+
+def _load_units() -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    for row in _data_lines("units.tsv"):
+        surface, unit, kind, factor, *rest = row + [""]
+        flags = set(filter(None, (rest[0] if rest else "").split(",")))
+        units[surface] = Unit(
+            surface, unit, kind, Decimal(factor), arabic_only="arabic" in flags, takes_half="half" in flags
+        )
+    for noun, kind, use in _data_lines("counted_nouns.tsv"):
+        # a measure word of the same spelling wins: it is the more general reading
+        units.setdefault(noun, Unit(noun, noun, kind, Decimal(1), use=use))
+    return units
+
+
+def _load_qualifiers() -> tuple[dict, dict, dict]:
+    before, inner, after = {}, {}, {}
+    for row in _data_lines("qualifiers.tsv"):
+        surface, qualifier, position, *rest = row
+        if position == "before":
+            before[surface] = (qualifier, rest[0] if rest else "")
+        elif position == "inner":
+            inner[surface] = qualifier
+        else:
+            after[surface] = qualifier
+    return before, inner, after
+
+
+def _load_context() -> dict[str, tuple[str, ...]]:
+    roles: dict[str, list[str]] = {}
+    for word, role in _data_lines("figure_context.tsv"):
+        roles.setdefault(role, []).append(word)
+    return {role: tuple(sorted(words, key=len, reverse=True)) for role, words in roles.items()}
+
+
+def _load_exclusions() -> set[str]:
+    text = (files("five_star.store") / "data" / "figure_exclusions.txt").read_text(encoding="utf-8")
+    return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+
+
+def _alternation(words) -> str:
+    """A regex alternation of ``words`` as a character trie, so the longest word wins and matching stays fast."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if ends else body
+
+    return build(trie)
+
+
+def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str]) -> re.Pattern:
+    # Stray spaces and at most one line break, never a blank line; bounded so that runs of spaces
+    # cannot make the matcher backtrack without end.
+    ws = r"[ \t\r]{0,4}(?:\n[ \t\r]{0,4})?"
+    digit_start = f"[0-9{CN_NUMERAL}]"
+    num = (
+        rf"{digit_start}(?:[0-9{CN_NUMERAL}]|[.点](?=[0-9{CN_DIGITS}])|[,，](?=[0-9]{{3}}(?![0-9])))*"
+    )
+    not_inside = rf"(?<![0-9A-Za-z._{CN_NUMERAL}几])"
+    sep = r"(?:至|到|~|-{1,2}|—{1,2}|–)"
+    unit_re = _alternation(units)
+    inner_re = _alternation(inner)
+    after_re = _alternation(after)
+    quantity = (
+        rf"(?P<lost>[?\ufffd])?{not_inside}(?P<num>{num})"
+        rf"(?:(?:{ws}(?P<u1>{unit_re}))?{ws}(?P<sep>{sep}){ws}(?P<num2>{num}))?"
+        rf"(?:{ws}(?P<inner>{inner_re}))?"
+        rf"(?:{ws}(?P<scale>[{CN_SCALES}]+))?"
+        rf"(?:{ws}(?P<inner2>{inner_re}))?"
+        rf"{ws}(?P<da>大)?(?P<unit>{unit_re})"
+        rf"(?P<half>半)?"
+        rf"(?P<after>{after_re})?"
+    )
+    percent = (
+        rf"{not_inside}(?P<pfx>[百千万])[ \t]*分[ \t]*之{ws}(?P<pnum>{num})"
+        rf"(?:{ws}(?P<psep>{sep}){ws}(?:[百千万][ \t]*分[ \t]*之{ws})?(?P<pnum2>{num}))?"
+        rf"(?P<pafter>{after_re})?"
+    )
+    return re.compile(f"{percent}|{quantity}")
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """All data files, loaded and compiled once per process."""
+    units = _load_units()
+    before, inner, after = _load_qualifiers()
+    context = _load_context()
+    exclusions = _load_exclusions()
+    words = [*units, *before, *inner, *after, *exclusions, *(w for ws in context.values() for w in ws)]
+    vocabulary = set(CN_NUMERAL + "点几".join(words))
+    return Rules(
+        units=units,
+        before=before,
+        inner=inner,
+        after=after,
+        context=context,
+        exclusions=re.compile(_alternation(exclusions)) if exclusions else None,
+        pattern=_compile(units, inner, after),
+        fold=_fold_table(vocabulary),
+    )
+
+
+# --- folding ---------------------------------------------------------------------------------------------
+
+_FULL_WIDTH = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}  # １２％．，
+_SPACES_AND_DASHES = {0x3000: " ", 0xA0: " ", 0x2212: "-", 0xFE6A: "%"}
+
+
+def _fold_table(vocabulary: set[str]) -> dict[int, str]:
+    """Full-width ASCII to ASCII, and the traditional form of every character the data files use to
+    its simplified form, where both are one character (萬→万, 個→个, 兩→两). The pipeline already
+    converts to simplified; this keeps ``find_figures`` right on text that did not go through it."""
+    from opencc import OpenCC
+
+    to_traditional = OpenCC("s2t")
+    table = dict(_FULL_WIDTH) | _SPACES_AND_DASHES
+    for ch in vocabulary:
+        traditional = to_traditional.convert(ch)
+        if len(traditional) == 1 and traditional != ch:
+            table[ord(traditional)] = ch
+    return table
+
+
+def fold(text: str) -> str:
+    """Plain forms for matching; always the same length as ``text``."""
+    return text.translate(rules().fold)
+
+
+# --- numbers ---------------------------------------------------------------------------------------------
+
+_ARABIC = re.compile(r"([0-9]+(?:[,，][0-9]{3})*(?:\.[0-9]+)?)([十百千万亿]*)")
+
+
+def scale_of(scales: str) -> Decimal:
+    """10000 for 万, 1e12 for 万亿: scale words multiply."""
+    value = Decimal(1)
+    for ch in scales:
+        value *= SCALE_VALUE[ch]
+    return value
+
+
+def _cn2an(numeral: str) -> Decimal | None:
+    """cn2an's reading of a Chinese or mixed numeral, or None when it is not a well-formed number."""
+    try:
+        result = cn2an.cn2an(numeral, "smart")
+    except Exception:  # cn2an signals malformed input with assorted exceptions; none of them is ours
+        return None
+    try:
+        return Decimal(str(result))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _consecutive_range(numeral: str) -> tuple[str, str] | None:
+    """四五万 → (四万, 五万), 二三十 → (二十, 三十), 十二三 → (十二, 十三): two adjacent digits, one apart."""
+    pairs = [
+        i
+        for i in range(len(numeral) - 1)
+        if numeral[i] in DIGIT_VALUE and numeral[i + 1] in DIGIT_VALUE
+    ]
+    if len(pairs) != 1:
+        return None
+    i = pairs[0]
+    low, high = DIGIT_VALUE[numeral[i]], DIGIT_VALUE[numeral[i + 1]]
+    if not (high == low + 1 or (low, high) == (3, 5)) or low == 0:
+        return None
+    return numeral[: i + 1] + numeral[i + 2 :], numeral[:i] + numeral[i + 1 :]
+
+
+@lru_cache(maxsize=4096)
+def parse_number(numeral: str) -> Decimal | None:
+    """The value of one folded numeral without spaces (``12.6万``, ``一百二十八万``, ``2,954``), or None."""
+    if not numeral or all(ch in "零〇" for ch in numeral):
+        return None  # 零件, 零距离: a zero alone is a word, not a count
+    arabic = _ARABIC.fullmatch(numeral)
+    if arabic:
+        digits = arabic.group(1).replace(",", "").replace("，", "")
+        return Decimal(digits) * scale_of(arabic.group(2))
+    if all(ch in CN_SCALES for ch in numeral):
+        # 百, 千, 万 alone (百个先锋党支部); 千万, 万万 alone are adverbs or idioms
+        return Decimal(SCALE_VALUE[numeral]) if len(numeral) == 1 else None
+    if _has_adjacent_digits(numeral):
+        return None  # 一二三, 二〇二三: lists, codes and years, not amounts
+    if numeral[0] in CN_SCALES and numeral[0] != "十":
+        numeral = "一" + numeral  # 百余, 千万 read as 一百, 一千万
+    return _cn2an(numeral)
+
+
+def _has_adjacent_digits(numeral: str) -> bool:
+    return any(numeral[i] in DIGIT_VALUE and numeral[i + 1] in DIGIT_VALUE for i in range(len(numeral) - 1))
+
+
+def parse_numeral(numeral: str) -> tuple[Decimal, Decimal | None] | None:
+    """(value, value_max) of a numeral that may be a consecutive-digit range (四五万), or None."""
+    numeral = re.sub(r"\s+", "", numeral)
+    span = _consecutive_range(numeral)
+    if span:
+        low, high = parse_number(span[0]), parse_number(span[1])
+        return (low, high) if low is not None and high is not None else None
+    value = parse_number(numeral)
+    return (value, None) if value is not None else None
+
+
+def trailing_scale(numeral: str) -> str:
+    """The scale words after the last digit: 三万 → 万, 九百亿 → 百亿, 一百五十万 → 十万."""
+    match = re.search(rf"[{CN_SCALES}]+$", numeral)
+    return match.group(0) if match else ""
+
+
+def big_scale(numeral: str) -> str:
+    """The trailing 万/亿 run: 一百五十万 → 万, 九千亿 → 亿."""
+    match = re.search(r"[万亿]+$", numeral)
+    return match.group(0) if match else ""
+
+
+def range_low(first: str, second: str) -> str:
+    """Give the first number of a range the scale the second one carries: 3至5万 → 3万, 十八至三十万 → 十八万."""
+    if any(ch in CN_SCALES for ch in first):
+        if not any(ch in "万亿" for ch in first):
+            return first + big_scale(second)
+        return first
+    return first + trailing_scale(second)
+
+
+def as_number(value: Decimal) -> int | float:
+    """JSON-friendly: 52300 rather than 52300.00, 73.39 as a float."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+# --- context rules ---------------------------------------------------------------------------------------
+
+
+def ends_with_any(text: str, end: int, words: tuple[str, ...]) -> str | None:
+    """The first of ``words`` that ``text`` has just before ``end``."""
+    for word in words:
+        if text.startswith(word, end - len(word)) and end - len(word) >= 0:
+            return word
+    return None
+
+
+def starts_with_any(text: str, start: int, words: tuple[str, ...]) -> str | None:
+    for word in words:
+        if text.startswith(word, start):
+            return word
+    return None
+
+
+def skip_spaces_back(text: str, pos: int) -> int:
+    while pos > 0 and text[pos - 1] in " \t\r\n":
+        pos -= 1
+    return pos
+
+
+def clause_before(text: str, pos: int) -> str:
+    """The text from the start of the clause to ``pos`` (a lone 一 is judged by its own clause)."""
+    start = pos
+    while start > 0 and text[start - 1] not in CLAUSE_BREAKS:
+        start -= 1
+    return text[start:pos]
+
+
+def short_quotes(text: str) -> list[tuple[int, int]]:
+    """Spans of short quotations: “五星”, “三零”, “五大楼宇” are names, not counts."""
+    spans = []
+    for open_, close in QUOTES.items():
+        pos = text.find(open_)
+        while pos != -1:
+            end = text.find(close, pos + 1)
+            if end == -1:
+                break
+            inner = re.sub(r"\s+", "", text[pos + 1 : end])  # hard-wrapped lines may split a name
+            if len(inner) <= SHORT_QUOTE_MAX and not any(ch in inner for ch in "。！？；，"):
+                spans.append((pos, end + 1))
+            pos = text.find(open_, end + 1)
+    return spans
+
+
+def inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(start <= pos < end for start, end in spans)
+
+
+@dataclass
+class Candidate:
+    """One pattern match, with the folded text it came from."""
+
+    match: re.Match
+    folded: str
+
+    def group(self, name: str) -> str:
+        return self.match.group(name) or ""
+
+    @property
+    def num_start(self) -> int:
+        """Where the number begins: 百分之 counts as part of it."""
+        return self.match.start("pfx") if self.match.group("pfx") else self.match.start("num")
+
+    @property
+    def numeral(self) -> str:
+        return self.group("pnum") if self.match.group("pfx") else self.group("num")
+
+    @property
+    def is_chinese(self) -> bool:
+        return not any(ch in "0123456789" for ch in self.numeral)
+
+
+def is_ordinal(c: Candidate, rules: Rules) -> bool:
+    """第一, 第 61 个, 第四期."""
+    start = skip_spaces_back(c.folded, c.num_start)
+    return ends_with_any(c.folded, start, rules.context.get("ordinal", ())) is not None
+
+
+def is_vague(c: Candidate, rules: Rules) -> bool:
+    """数十名, 上万人, 成千: a scale word with no digit before it, led by 数/上/成."""
+    if c.numeral[:1] not in CN_SCALES:
+        return False
+    return ends_with_any(c.folded, c.num_start, rules.context.get("vague", ())) is not None
+
+
+def is_year(c: Candidate, unit: Unit) -> bool:
+    """2023年, 2021-2023年: a four-digit number of 年 is a date, whatever follows."""
+    if unit.unit != "年":
+        return False
+    return any(re.fullmatch(r"[12][0-9]{3}", n) for n in (c.group("num"), c.group("num2")) if n)
+
+
+def is_clock_minutes(c: Candidate, unit: Unit, rules: Rules) -> bool:
+    """8时30分, 6点15分: minutes of a clock time, not a score."""
+    if unit.surface != "分":
+        return False
+    start = skip_spaces_back(c.folded, c.num_start)
+    word = ends_with_any(c.folded, start, rules.context.get("clock", ()))
+    return word is not None and start - len(word) > 0 and c.folded[start - len(word) - 1] in "0123456789" + CN_NUMERAL
+
+
+def is_time_frame(c: Candidate, unit: Unit, rules: Rules, end: int) -> bool:
+    """两年来, 过去的一年, 近三年, 五天后: a duration that places events in time rather than measuring."""
+    if unit.kind != "duration":
+        return False
+    if ends_with_any(c.folded, c.match.start(), rules.context.get("timeframe_before", ())):
+        return True
+    return starts_with_any(c.folded, end, rules.context.get("timeframe_after", ())) is not None
+
+
+def next_char(c: Candidate, pos: int) -> str:
+    """The character at ``pos``, or NUL at the end, so that ``in`` tests never see an empty string."""
+    return c.folded[pos] if pos < len(c.folded) else "\0"
+
+
+def is_reduplicated(c: Candidate, unit: Unit) -> bool:
+    """一个个, 一件件, 一串串: rhetoric, not a count."""
+    end = c.match.end("unit")
+    return c.is_chinese and next_char(c, end) == unit.surface[-1]
+
+
+def is_numeral_slogan(c: Candidate) -> bool:
+    """一人一档, 七个一, 两个一百年: a Chinese count followed straight by another numeral is a formula."""
+    return c.is_chinese and next_char(c, c.match.end()) in CN_NUMERAL
+
+
+def is_comparison(c: Candidate) -> bool:
+    """一天比一天高, 一年比一年好: a figure of speech on both sides of 比."""
+    if not c.is_chinese:
+        return False
+    written = c.folded[c.num_start : c.match.end()]
+    end, start = c.match.end(), c.num_start
+    return c.folded.startswith("比" + written, end) or c.folded.endswith(written + "比", 0, start)
+
+
+def is_bare_scale_idiom(c: Candidate, unit: Unit) -> bool:
+    """百个, 千名, 万名 count things; 千家万户, 千年古镇 do not."""
+    if c.numeral not in ("百", "千", "万"):
+        return False
+    if unit.kind not in BARE_SCALE_KINDS:
+        return True
+    return next_char(c, c.match.end()) in CN_NUMERAL
+
+
+def is_indefinite_one(c: Candidate, unit: Unit, rules: Rules) -> bool:
+    """一辆, 一幅, 一名“最美志愿者”: 一 as an article. It counts after 每 in its clause (每月召开一次,
+    每个支部确定一名), after 仅/各/至少 and the like, and for durations (利用一天时间)."""
+    if c.numeral != "一" or c.group("sep") or c.group("scale"):
+        return False
+    start = c.num_start
+    if ends_with_any(c.folded, start, rules.context.get("one_not_after", ())):
+        return True
+    if unit.kind == "duration":
+        return False
+    if ends_with_any(c.folded, start, rules.context.get("one_cue_before", ())):
+        return False
+    clause = clause_before(c.folded, start)
+    return not any(cue in clause for cue in rules.context.get("one_cue", ()))
+
+
+def counted_noun_fits(c: Candidate, unit: Unit) -> bool:
+    """Whether a counted noun may follow this number (see counted_nouns.tsv for the uses)."""
+    if unit.use == "unit":
+        return True
+    scaled = not c.is_chinese or any(ch in c.numeral + c.group("scale") for ch in "百千万亿")
+    if unit.use == "scaled":
+        return scaled
+    if unit.use == "nda":
+        return scaled or bool(c.group("da"))
+    return True  # "set"
+
+
+def n_da_fits(c: Candidate, unit: Unit) -> bool:
+    """五大片区, 两大优势, 六大专项行动: a small count of an enumerated set (not 一大批, not 二十大)."""
+    if not c.group("da"):
+        return True
+    if c.group("sep") or c.group("scale") or c.group("inner") or c.group("inner2"):
+        return False
+    numeral = c.numeral
+    small = (len(numeral) == 1 and numeral in "两二三四五六七八九十") or re.fullmatch(r"[2-9]", numeral)
+    return bool(small) and (unit.use in ("set", "nda") or unit.kind == "count")
+
+
+# --- candidates to figures -------------------------------------------------------------------------------
+
+
+def _prefix_qualifier(folded: str, start: int, rules: Rules) -> tuple[str | None, int]:
+    """A qualifier written before the number (近10万人次, 不少于1次) and where the figure then starts."""
+    for surface in sorted(rules.before, key=len, reverse=True):
+        begin = start - len(surface)
+        if begin < 0 or not folded.startswith(surface, begin):
+            continue
+        qualifier, not_after = rules.before[surface]
+        if begin > 0 and folded[begin - 1] in not_after:
+            continue
+        return qualifier, begin
+    return None, start
+
+
+def _quantity_value(c: Candidate, unit: Unit, first: str) -> tuple[Decimal, Decimal | None] | None:
+    """(value, value_max) in the base unit, scale words and the unit's factor applied."""
+    second = c.group("num2")
+    if second:
+        if c.group("u1") and c.group("u1") != c.group("unit"):
+            return None
+        low = parse_numeral(range_low(re.sub(r"\s+", "", first), re.sub(r"\s+", "", second)))
+        high = parse_numeral(second)
+        if low is None or high is None or low[1] is not None or high[1] is not None:
+            return None
+        value, value_max = low[0], high[0]
+        if value_max <= value:
+            return None
+    else:
+        if c.group("u1"):
+            return None
+        parsed = parse_numeral(first)
+        if parsed is None:
+            return None
+        value, value_max = parsed
+    factor = scale_of(re.sub(r"\s+", "", c.group("scale"))) * unit.factor
+    if c.group("half"):
+        value += Decimal("0.5")
+    value *= factor
+    if value_max is not None:
+        value_max *= factor
+    return value, value_max
+
+
+def _kilo_unit(c: Candidate, rules: Rules) -> Unit | None:
+    """12千米, 2.3千克: the 千 belongs to the unit when 千 + unit is a unit of its own."""
+    numeral = c.group("num")
+    if not numeral.endswith("千") or len(numeral) < 2 or c.group("scale") or c.group("num2"):
+        return None
+    return rules.units.get("千" + c.group("unit"))
+
+
+def _quantity(c: Candidate, rules: Rules, text: str) -> Figure | None:
+    unit = rules.units[c.group("unit")]
+    kilo = _kilo_unit(c, rules)
+    if kilo is not None:
+        unit = kilo
+    if unit.kind == "none":
+        return None
+    if unit.arabic_only and c.is_chinese:
+        return None
+    if c.group("half") and not unit.takes_half:
+        return None
+    if not counted_noun_fits(c, unit) or not n_da_fits(c, unit):
+        return None
+    if is_year(c, unit) or is_clock_minutes(c, unit, rules) or is_reduplicated(c, unit):
+        return None
+    if is_bare_scale_idiom(c, unit) or is_indefinite_one(c, unit, rules) or is_numeral_slogan(c):
+        return None
+    if is_comparison(c):
+        return None
+
+    end = c.match.end()
+    suffix = c.group("after")
+    qualifier_after = rules.after.get(suffix) if suffix else None
+    if unit.kind == "duration" and not suffix and next_char(c, end) in rules.inner:
+        qualifier_after = rules.inner[c.folded[end]]  # 两年多, 一个小时多
+        end += 1
+    if is_time_frame(c, unit, rules, end):
+        return None
+
+    lost = bool(c.group("lost")) and c.group("num").startswith("0") and not c.group("num").startswith("0.")
+    if lost:
+        value, value_max = None, None
+    else:
+        numeral = c.group("num")[:-1] if kilo is not None else c.group("num")
+        values = _quantity_value(c, unit, numeral)
+        if values is None:
+            return None
+        value, value_max = values
+        if unit.kind in ("people", "count") and value != value.to_integral_value():
+            return None  # 2.2本计划: a section number, not two-point-two books
+    start = c.match.start("lost") if lost else c.num_start
+    prefix, start = _prefix_qualifier(c.folded, start, rules)
+    inner = c.group("inner") or c.group("inner2")
+    qualifier = rules.inner.get(inner) if inner else None
+    qualifier = qualifier or prefix or qualifier_after
+    return Figure(
+        text=text[start:end],
+        value=None if value is None else as_number(value),
+        unit=unit.unit,
+        qualifier=qualifier,
+        kind=unit.kind,
+        start=start,
+        end=end,
+        value_max=None if value_max is None else as_number(value_max),
+    )
+
+
+def _percent(c: Candidate, rules: Rules, text: str) -> Figure | None:
+    """百分之五十, 千分之2.4, 百分之五到百分之十: the value is in %."""
+    factor = {"百": Decimal(1), "千": Decimal("0.1"), "万": Decimal("0.01")}[c.group("pfx")]
+    low = parse_numeral(c.group("pnum"))
+    if low is None:
+        return None
+    value, value_max = low
+    if c.group("pnum2"):
+        high = parse_numeral(c.group("pnum2"))
+        if high is None or value_max is not None or high[1] is not None or high[0] <= value:
+            return None
+        value_max = high[0]
+    start, end = c.match.start(), c.match.end()
+    prefix, start = _prefix_qualifier(c.folded, start, rules)
+    suffix = c.group("pafter")
+    return Figure(
+        text=text[start:end],
+        value=as_number(value * factor),
+        unit="%",
+        qualifier=prefix or (rules.after.get(suffix) if suffix else None),
+        kind="percent",
+        start=start,
+        end=end,
+        value_max=None if value_max is None else as_number(value_max * factor),
+    )
+
+
+def _interpret(c: Candidate, rules: Rules, text: str) -> Figure | None:
+    if is_ordinal(c, rules) or is_vague(c, rules):
+        return None
+    if c.match.group("pfx"):
+        return _percent(c, rules, text)
+    return _quantity(c, rules, text)
+
+
+def _excluded_spans(folded: str, rules: Rules) -> list[tuple[int, int]]:
+    if rules.exclusions is None:
+        return []
+    return [m.span() for m in rules.exclusions.finditer(folded)]
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every figure in ``text``, in order, never overlapping; ``text[f.start:f.end] == f.text``."""
+    if not isinstance(text, str) or not text:
+        return []
+    r = rules()
+    folded = text.translate(r.fold)
+    candidates = [Candidate(m, folded) for m in r.pattern.finditer(folded)]
+    if not candidates:
+        return []
+    excluded = _excluded_spans(folded, r)
+    quoted = short_quotes(folded)
+    figures: list[Figure] = []
+    for c in candidates:
+        if inside(excluded, c.num_start) or inside(quoted, c.num_start):
+            continue
+        figure = _interpret(c, r, text)
+        if figure is None:
+            continue
+        if figures and figure.start < figures[-1].end:
+            continue  # a prefix qualifier may not reach back into the previous figure
+        figures.append(figure)
+    return figures
