@@ -1,7 +1,7 @@
 """Places against the hand-made gold annotations of the seed pages (skips cleanly without ../shared).
 
 ``gold_articles`` gives each gold item with its article text, rebuilt from the item's raw line span
-(t2s, pinyin annotations stripped, hard-wrapped lines rejoined) until the pipeline's extract_text
+(t2s, pinyin annotations stripped, doubled bold characters collapsed, hard-wrapped lines rejoined) until the pipeline's extract_text
 lands. tests/test_programs_gold.py uses it too.
 """
 
@@ -15,10 +15,16 @@ from five_star.store.places import resolve_page_places, rules
 _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 
 
+def _undouble(line: str) -> str:
+    """Bold PDF text doubles every character (志志愿愿者者); real text never pairs them all."""
+    pairs = len(line) >= 4 and len(line) % 2 == 0 and all(line[i] == line[i + 1] for i in range(0, len(line), 2))
+    return line[::2] if pairs else line
+
+
 def _span_text(item: dict, raw: str) -> tuple[str | None, str]:
     import opencc
 
-    lines = raw.split("\n")[item["first_line"] - 1 : item["last_line"]]
+    lines = [_undouble(line.strip()) for line in raw.split("\n")[item["first_line"] - 1 : item["last_line"]]]
     text = _PINYIN.sub("", opencc.OpenCC("t2s").convert("\n".join(lines))).replace("\ufffd", "")
     paragraphs = ["".join(line.strip() for line in block.split("\n")) for block in re.split(r"\n\s*\n", text)]
     paragraphs = [p.lstrip("#").strip() for p in paragraphs if p.strip()]

@@ -1,0 +1,171 @@
+"""Programs, star categories and star tallies: each rule on sentences like the seed pages'."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from five_star.store import programs as programs_module
+from five_star.store.programs import (
+    find_programs,
+    find_star_counts,
+    find_stars,
+    labels,
+    program_scores,
+    trigger_words,
+)
+
+LABELS = ["五星支部创建", "红色物业", "乡村振兴", "脱贫攻坚", "人居环境整治", "基层治理", "网格化管理", "人才工作",
+          "党员教育", "志愿服务", "文明创建", "集体经济", "平安建设"]  # fmt: skip
+
+FILLER = "会议要求，各级各部门要提高政治站位，压实工作责任，确保各项任务落到实处。" * 5  # no trigger words
+
+
+def test_all_thirteen_labels_in_the_documented_order():
+    assert labels() == LABELS
+
+
+def test_labels_come_back_in_set_order_not_text_order():
+    text = FILLER + "持续开展志愿服务活动，志愿者走进社区。扎实推进“五星”支部创建，“五星”支部创建成效明显。"
+    assert find_programs(text) == ["五星支部创建", "志愿服务"]
+
+
+def test_passing_mention_is_not_a_label():
+    text = FILLER + "与脱贫攻坚、美丽乡村等重点工作有机结合，促进了乡村振兴。"
+    assert "乡村振兴" not in find_programs(text)
+
+
+def test_work_described_is_a_label():
+    text = FILLER + "写好乡村振兴这篇大文章，把基层党组织打造成乡村振兴的桥头堡，使之成为乡村振兴的主力军。"
+    assert "乡村振兴" in find_programs(text)
+
+
+def test_agency_name_is_not_the_program():
+    # 市乡村振兴局 is an agency taking part, not rural-revitalisation work.
+    text = FILLER + "牵头市自然资源和规划局、市农业农村局、市乡村振兴局、市乡村振兴局等9家单位"
+    assert program_scores(text)["乡村振兴"] == 0
+
+
+def test_quotes_and_spaces_do_not_break_trigger_words():
+    text = FILLER + "示范区培育 1 个“红色\n物业 ”省级示范点、13 个“红色物业”市级示范点"
+    assert "红色物业" in find_programs(text)
+
+
+def test_title_counts_more_than_the_body():
+    text = FILLER + "推进人居环境整治。"
+    assert "人居环境整治" in find_programs(text)
+    assert program_scores(text, title="人居环境整治见成效")["人居环境整治"] > program_scores(text)["人居环境整治"]
+
+
+def test_short_caption_needs_one_trigger():
+    assert find_programs("志愿者为群众检查口腔。") == ["志愿服务"]
+    assert find_programs("健康扶贫下乡来。") == ["脱贫攻坚"]
+    assert find_programs("图为表彰大会现场。") == []
+
+
+def test_longest_trigger_counts_once():
+    # 脱贫攻坚 is one mention, not 脱贫攻坚 + 脱贫.
+    assert program_scores(FILLER + "脱贫攻坚")["脱贫攻坚"] == 2
+
+
+def test_labels_and_triggers_are_data(monkeypatch):
+    data = json.loads(json.dumps(programs_module.rules()))
+    data["programs"].append({"label": "垃圾分类", "threshold": 1, "triggers": {"垃圾分类": 1}})
+    monkeypatch.setattr(programs_module, "rules", lambda: data)
+    programs_module.programs.cache_clear()
+    try:
+        assert "垃圾分类" in find_programs(FILLER + "小区开展垃圾分类宣传")
+    finally:
+        programs_module.programs.cache_clear()
+
+
+def test_trigger_words_listed_for_the_dictionary():
+    words = trigger_words()
+    assert "红色物业" in words and "人居环境" in words
+
+
+# --- star categories -------------------------------------------------------------------------------
+
+
+def test_known_star_categories_in_order():
+    text = "“产业兴旺星这一项，西营村集体同双汇对接。808个村基本符合“生态宜居星”创建条件"
+    assert find_stars(text) == ["产业兴旺星", "生态宜居星"]
+
+
+def test_local_variant_categories_when_quoted_or_after_a_verb():
+    assert find_stars("社区创建“共建共享星”“宜业兴业星”") == ["共建共享星", "宜业兴业星"]
+    assert find_stars("今年争创绿色发展星") == ["绿色发展星"]
+    assert find_stars("争创“数字赋能星”") == ["数字赋能星"]
+
+
+def test_tiers_honours_and_place_names_are_not_categories():
+    for text in [
+        "全市创建“五星”支部70个、“四星”支部387个",
+        "舞阳县14个争创五星、四星的“强村”与53个创建一星、二星的“弱村”结成对子",
+        "评选“十星文明户”120户",
+        "三星花园小区居民",
+        "“天桥义工”是一颗闪亮的明星",
+        "获评“服务之星”",
+    ]:
+        assert find_stars(text) == [], text
+
+
+# --- star tallies ----------------------------------------------------------------------------------
+
+
+def tallies(text):
+    found = find_star_counts(text)
+    for tally in found:
+        assert tally.text in text
+    return [(t.tier, t.count) for t in found]
+
+
+def test_tier_first_tallies():
+    text = "目前，全市创建“五星”支部70个、“四星”支部387个，“三星”支部1095个……"
+    assert tallies(text) == [(5, 70), (4, 387), (3, 1095)]
+
+
+def test_count_first_tally():
+    text = "去年，漯河市有16个村(社区)获评省2022年度“五星”支部，漓江路社区党支部也榜上有名。"
+    assert tallies(text) == [(5, 16)]
+    assert find_star_counts(text)[0].text.startswith("16个村(社区)获评")
+
+
+def test_rural_and_urban_tallies_both_counted():
+    text = "全县农村“五星”支部12个，城市社区“五星”党支部3个，“四星”社区达到9个。"
+    assert tallies(text) == [(5, 12), (5, 3), (4, 9)]
+
+
+def test_chinese_numeral_counts_and_spaces():
+    assert tallies("评定“五星 ”支部二十个") == [(5, 20)]
+    assert tallies("“四星”支部 387 个") == [(4, 387)]
+
+
+def test_striving_mixed_tiers_categories_and_honours_are_not_tallies():
+    for text in [
+        "舞阳县14个争创五星、四星的“强村”与53个创建一星、二星的“弱村”结成对子",
+        "漯河市808个村基本符合“生态宜居星”创建条件",
+        "全镇评选“十星文明户”120户",
+        "三星花园小区2个单元",
+        "“五星”、“四星”支部共120个",
+        "14个村计划达到“五星”支部标准",
+        "全省首批“五星”支部",
+        "“五星”支部创建重点工作涉及全市1269个行政村",
+    ]:
+        assert tallies(text) == [], text
+
+
+@given(st.text(alphabet=st.sampled_from(list("“”五四三星支部村社区个获评创建12340、，。 \n十争花园")), max_size=60))
+def test_tally_text_is_always_a_substring(text):
+    for tally in find_star_counts(text):
+        assert tally.text in text
+        assert 1 <= tally.tier <= 5
+
+
+@given(st.text(max_size=200))
+def test_never_raises(text):
+    find_programs(text, title=text[:10])
+    find_stars(text)
+    find_star_counts(text)
