@@ -233,9 +233,9 @@ def gazetteer() -> Gazetteer:
 
 
 def dictionary_words() -> list[str]:
-    """City, county and alias names, for jieba's dictionary: segmentation keeps them whole."""
+    """City, county, township and alias names, for jieba's dictionary: segmentation keeps them whole."""
     gaz = gazetteer()
-    return [w for w, ss in gaz.surfaces.items() if any(s.kind in ("full", "short", "alias") and len(s.code) <= 6 for s in ss)]
+    return [w for w, ss in gaz.surfaces.items() if any(s.kind in ("full", "short", "alias") for s in ss)]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -290,20 +290,11 @@ def _pieces(text: str, title: str | None) -> list[_Piece]:
     return pieces
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    """The shared tokenizer, with place names in its dictionary so they are cut as words."""
-    from .segment import add_words, tokenizer
-
-    tok = tokenizer()
-    tok.check_initialized()
-    add_words(dictionary_words())
-    return tok
-
-
 def _stands_alone(view: str, start: int, end: int) -> bool:
     """A short form counts only where jieba cuts the text around it (not 示范县, 构建安全, 今天中午)."""
-    tok = _jieba()
+    from .keywords import domain_tokenizer
+
+    tok = domain_tokenizer()
     left = view[start - 1 : start + 1] if start > 0 else ""
     right = view[end - 1 : end + 1] if end < len(view) else ""
     if not (tok.FREQ.get(left) or tok.FREQ.get(right)):
