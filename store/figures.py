@@ -54,6 +54,7 @@ class Unit:
     factor: Decimal
     arabic_only: bool = False
     takes_half: bool = False
+    money_alone: bool = False
     use: str = "unit"  # "unit" for measure words; "set" / "nda" / "scaled" for counted nouns
 
 
@@ -86,7 +87,13 @@ def _load_units() -> dict[str, Unit]:
         surface, unit, kind, factor, *rest = row + [""]
         flags = set(filter(None, (rest[0] if rest else "").split(",")))
         units[surface] = Unit(
-            surface, unit, kind, Decimal(factor), arabic_only="arabic" in flags, takes_half="half" in flags
+            surface,
+            unit,
+            kind,
+            Decimal(factor),
+            arabic_only="arabic" in flags,
+            takes_half="half" in flags,
+            money_alone="money_alone" in flags,
         )
     for noun, kind, use in _data_lines("counted_nouns.tsv"):
         # a measure word of the same spelling wins: it is the more general reading
@@ -119,8 +126,9 @@ def _load_exclusions() -> set[str]:
     return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
 
 
-def _alternation(words) -> str:
-    """A regex alternation of ``words`` as a character trie, so the longest word wins and matching stays fast."""
+def _alternation(words, gap: str = "") -> str:
+    """A regex alternation of ``words`` as a character trie, so the longest word wins and matching stays
+    fast; ``gap`` is allowed between the characters of a word (OCR spaces: 个 百 分 点)."""
     trie: dict = {}
     for word in words:
         node = trie
@@ -128,28 +136,32 @@ def _alternation(words) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def build(node: dict) -> str:
+    def build(node: dict, lead: str = gap) -> str:
         ends = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        branches = [lead + re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return "(?:" + body + ")?" if ends else body
 
-    return build(trie)
+    return build(trie, "")
 
 
 def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str]) -> re.Pattern:
     # Stray spaces and at most one line break, never a blank line; bounded so that runs of spaces
     # cannot make the matcher backtrack without end.
     ws = r"[ \t\r]{0,4}(?:\n[ \t\r]{0,4})?"
+    gap = r"[ \t]{1,4}"
     digit_start = f"[0-9{CN_NUMERAL}]"
     num = (
-        rf"{digit_start}(?:[0-9{CN_NUMERAL}]|[.点](?=[0-9{CN_DIGITS}])|[,，](?=[0-9]{{3}}(?![0-9])))*"
+        rf"{digit_start}(?:[0-9{CN_NUMERAL}]"
+        rf"|[.点](?=[0-9{CN_DIGITS}])|点(?={gap}[{CN_DIGITS}])"
+        rf"|[,，](?=[0-9]{{3}}(?![0-9]))"
+        rf"|(?<=[{CN_NUMERAL}点]){gap}(?=[{CN_NUMERAL}点]))*"  # OCR spaces inside Chinese numerals only
     )
     not_inside = rf"(?<![0-9A-Za-z._{CN_NUMERAL}几])"
     sep = r"(?:至|到|~|-{1,2}|—{1,2}|–)"
-    unit_re = _alternation(units)
+    unit_re = _alternation(units, gap="[ \t]{0,4}")
     inner_re = _alternation(inner)
     after_re = _alternation(after)
     quantity = (
@@ -270,8 +282,8 @@ def parse_number(numeral: str) -> Decimal | None:
     if all(ch in CN_SCALES for ch in numeral):
         # 百, 千, 万 alone (百个先锋党支部); 千万, 万万 alone are adverbs or idioms
         return Decimal(SCALE_VALUE[numeral]) if len(numeral) == 1 else None
-    if _has_adjacent_digits(numeral):
-        return None  # 一二三, 二〇二三: lists, codes and years, not amounts
+    if _has_adjacent_digits(numeral.split("点")[0]):
+        return None  # 一二三, 二〇二三: lists, codes and years, not amounts (digits after 点 are decimals)
     if numeral[0] in CN_SCALES and numeral[0] != "十":
         numeral = "一" + numeral  # 百余, 千万 read as 一百, 一千万
     return _cn2an(numeral)
@@ -392,6 +404,10 @@ class Candidate:
         return self.group("pnum") if self.match.group("pfx") else self.group("num")
 
     @property
+    def unit_surface(self) -> str:
+        return re.sub(r"\s+", "", self.group("unit"))
+
+    @property
     def is_chinese(self) -> bool:
         return not any(ch in "0123456789" for ch in self.numeral)
 
@@ -469,10 +485,11 @@ def is_bare_scale_idiom(c: Candidate, unit: Unit) -> bool:
 
 
 def is_indefinite_one(c: Candidate, unit: Unit, rules: Rules) -> bool:
-    """一辆, 一幅, 一名“最美志愿者”: 一 as an article. It counts after 每 in its clause (每月召开一次,
-    每个支部确定一名), after 仅/各/至少 and the like, and for durations (利用一天时间)."""
-    if c.numeral != "一" or c.group("sep") or c.group("scale"):
-        return False
+    """一辆, 一幅, 一名“最美志愿者”: 一 with a measure word of things is an article. It counts after 每
+    in its clause (每月召开一次, 每个支部确定一名), after 仅/各/至少 and the like, and for durations
+    (利用一天时间), unless it is part of a word (每一户, 统一, 之一)."""
+    if c.numeral != "一" or c.group("sep") or c.group("scale") or unit.kind not in ("count", "people", "duration"):
+        return False  # 一吨, 一公里, 一元 are amounts: only measure words of things can be articles
     start = c.num_start
     if ends_with_any(c.folded, start, rules.context.get("one_not_after", ())):
         return True
@@ -527,7 +544,7 @@ def _quantity_value(c: Candidate, unit: Unit, first: str) -> tuple[Decimal, Deci
     """(value, value_max) in the base unit, scale words and the unit's factor applied."""
     second = c.group("num2")
     if second:
-        if c.group("u1") and c.group("u1") != c.group("unit"):
+        if c.group("u1") and re.sub(r"\s+", "", c.group("u1")) != c.unit_surface:
             return None
         low = parse_numeral(range_low(re.sub(r"\s+", "", first), re.sub(r"\s+", "", second)))
         high = parse_numeral(second)
@@ -557,11 +574,11 @@ def _kilo_unit(c: Candidate, rules: Rules) -> Unit | None:
     numeral = c.group("num")
     if not numeral.endswith("千") or len(numeral) < 2 or c.group("scale") or c.group("num2"):
         return None
-    return rules.units.get("千" + c.group("unit"))
+    return rules.units.get("千" + c.unit_surface)
 
 
 def _quantity(c: Candidate, rules: Rules, text: str) -> Figure | None:
-    unit = rules.units[c.group("unit")]
+    unit = rules.units[c.unit_surface]
     kilo = _kilo_unit(c, rules)
     if kilo is not None:
         unit = kilo
@@ -588,6 +605,8 @@ def _quantity(c: Candidate, rules: Rules, text: str) -> Figure | None:
         end += 1
     if is_time_frame(c, unit, rules, end):
         return None
+    if unit.money_alone and next_char(c, end) in CLAUSE_BREAKS + "\0。”":
+        unit = rules.units["元"]  # 卖了三五百块。: no noun follows, so 块 is money, not a measure word
 
     lost = bool(c.group("lost")) and c.group("num").startswith("0") and not c.group("num").startswith("0.")
     if lost:
@@ -617,10 +636,24 @@ def _quantity(c: Candidate, rules: Rules, text: str) -> Figure | None:
     )
 
 
+def _longest_numeral_prefix(numeral: str, start: int) -> tuple[tuple | None, int]:
+    """百分之七十百分位: the number runs into the next word; keep its longest readable beginning."""
+    for length in range(len(numeral) - 1, 0, -1):
+        parsed = parse_numeral(numeral[:length])
+        if parsed is not None:
+            return parsed, start + len(numeral[:length].rstrip())
+    return None, start
+
+
 def _percent(c: Candidate, rules: Rules, text: str) -> Figure | None:
     """百分之五十, 千分之2.4, 百分之五到百分之十: the value is in %."""
     factor = {"百": Decimal(1), "千": Decimal("0.1"), "万": Decimal("0.01")}[c.group("pfx")]
+    end = c.match.end()
+    suffix = c.group("pafter")
     low = parse_numeral(c.group("pnum"))
+    if low is None and not c.group("pnum2"):
+        low, end = _longest_numeral_prefix(c.group("pnum"), c.match.start("pnum"))
+        suffix = ""
     if low is None:
         return None
     value, value_max = low
@@ -629,9 +662,7 @@ def _percent(c: Candidate, rules: Rules, text: str) -> Figure | None:
         if high is None or value_max is not None or high[1] is not None or high[0] <= value:
             return None
         value_max = high[0]
-    start, end = c.match.start(), c.match.end()
-    prefix, start = _prefix_qualifier(c.folded, start, rules)
-    suffix = c.group("pafter")
+    prefix, start = _prefix_qualifier(c.folded, c.match.start(), rules)
     return Figure(
         text=text[start:end],
         value=as_number(value * factor),
