@@ -1,56 +1,42 @@
 """Places against the hand-made gold annotations of the seed pages (skips cleanly without ../shared).
 
-``gold_articles`` gives each gold item with its article text, rebuilt from the item's raw line span
-(t2s, pinyin annotations stripped, doubled bold characters collapsed, hard-wrapped lines rejoined) until the pipeline's extract_text
-lands. tests/test_programs_gold.py uses it too.
+``gold_articles`` runs the real pipeline (``extract_text``) on each seed page and pairs every gold item
+with the extracted article whose span starts within one line of it. tests/test_programs_gold.py uses it
+too.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-
+from five_star.store.pipeline import extract_text
 from five_star.store.places import resolve_page_places, rules
 
-_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+
+def _pages(gold, shared_dir) -> dict[str, list]:
+    sources = dict.fromkeys(item["source"] for item in gold)
+    return {s: extract_text((shared_dir / "seeds" / s).read_text(encoding="utf-8"), s).articles for s in sources}
 
 
-def _undouble(line: str) -> str:
-    """Bold PDF text doubles every character (志志愿愿者者); real text never pairs them all."""
-    pairs = len(line) >= 4 and len(line) % 2 == 0 and all(line[i] == line[i + 1] for i in range(0, len(line), 2))
-    return line[::2] if pairs else line
-
-
-def _span_text(item: dict, raw: str) -> tuple[str | None, str]:
-    import opencc
-
-    lines = [_undouble(line.strip()) for line in raw.split("\n")[item["first_line"] - 1 : item["last_line"]]]
-    text = _PINYIN.sub("", opencc.OpenCC("t2s").convert("\n".join(lines))).replace("\ufffd", "")
-    paragraphs = ["".join(line.strip() for line in block.split("\n")) for block in re.split(r"\n\s*\n", text)]
-    paragraphs = [p.lstrip("#").strip() for p in paragraphs if p.strip()]
-    if item["title"]:
-        paragraphs = paragraphs[1:]  # the headline; the title is passed on its own
-    return item["title"], "\n".join(paragraphs)
+def _pair(item: dict, articles: list):
+    matches = [a for a in articles if abs(a.first_line - item["first_line"]) <= 1]
+    assert matches, f"no extracted article for {item['source']} line {item['first_line']}"
+    return matches[0]
 
 
 def gold_articles(gold: list[dict], shared_dir) -> list[tuple[dict, str | None, str]]:
-    """(gold item, title, text) for every gold item, in gold order."""
-    raws = {item["source"]: (shared_dir / "seeds" / item["source"]).read_text(encoding="utf-8") for item in gold}
-    return [(item, *_span_text(item, raws[item["source"]])) for item in gold]
+    """(gold item, title, text) for every gold item, in gold order, as the pipeline extracts them."""
+    pages = _pages(gold, shared_dir)
+    pairs = [(item, _pair(item, pages[item["source"]])) for item in gold]
+    return [(item, article.title, article.text) for item, article in pairs]
 
 
 def resolved(gold, shared_dir):
-    """PlaceResult per gold item, each page resolved together so captions get the page's city."""
-    items = gold_articles(gold, shared_dir)
-    by_page: dict[str, list[int]] = defaultdict(list)
-    for index, (item, _, _) in enumerate(items):
-        by_page[item["source"]].append(index)
-    results: list = [None] * len(items)
-    for indexes in by_page.values():
-        page = resolve_page_places([(items[i][2], items[i][1]) for i in indexes])
-        for i, result in zip(indexes, page):
-            results[i] = result
-    return [(item, result) for (item, _, _), result in zip(items, results)]
+    """(gold item, PlaceResult): each page resolved together, so captions get the page's city."""
+    out = []
+    for source, articles in _pages(gold, shared_dir).items():
+        results = dict(zip((id(a) for a in articles), resolve_page_places([(a.text, a.title) for a in articles])))
+        for item in (i for i in gold if i["source"] == source):
+            out.append((item, results[id(_pair(item, articles))]))
+    return out
 
 
 def test_city_right_for_at_least_24_of_26(gold, shared_dir):
@@ -71,3 +57,10 @@ def test_counties_match_gold(gold, shared_dir):
     ]
     assert len(wrong) <= 1, wrong
 
+
+def test_places_of_each_article_lie_in_its_city_or_are_named_counties(gold, shared_dir):
+    # Every township and village resolved lies in a county the article named or in its city.
+    for item, result in resolved(gold, shared_dir):
+        for place in result.places:
+            if place.level in ("township", "village"):
+                assert place.county in result.counties or place.city == result.city, (item["first_line"], place)
