@@ -51,7 +51,7 @@ TAG_OUT_OF_SCOPE = {
 }
 TEXT_OUT_OF_SCOPE = [
     (re.compile(r"[0-9一二三四五六七八九十百千]两$|^二两$"), "两 as a weight"),
-    (re.compile(r"兆"), "兆 as a numeral"),
+    (re.compile(r"兆(?![字赫瓦])"), "兆 as a numeral"),
     (re.compile(r"美分|日本銭"), "compound currency amounts"),
     (re.compile(r"[$￥¥]"), "currency symbols"),
     (re.compile(r"数十|几十|十几|几百|几千"), "vague amount (gold convention)"),

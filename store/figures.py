@@ -37,9 +37,9 @@ CN_SCALES = "十百千万亿"
 CN_NUMERAL = CN_DIGITS + CN_SCALES
 DIGIT_VALUE = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
 SCALE_VALUE = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
-# A number made of a scale word alone counts things (百个, 千名, 万名) but, in front of other
-# units, starts an idiom or an adjective (千年古镇, 万亩良田), so only these kinds accept it.
-BARE_SCALE_KINDS = {"people", "count"}
+# A number made of scale words alone counts things (百个, 千名, 万名, 近千万元) but, in front of
+# other units, starts an idiom or an adjective (千年古镇, 万亩良田), so only these kinds accept it.
+BARE_SCALE_KINDS = {"people", "count", "money"}
 # Commas and full stops that end the clause a lone 一 is judged in.
 CLAUSE_BREAKS = "，。；！？、：,;!?:\n"
 SHORT_QUOTE_MAX = 10
@@ -279,9 +279,6 @@ def parse_number(numeral: str) -> Decimal | None:
     if arabic:
         digits = arabic.group(1).replace(",", "").replace("，", "")
         return Decimal(digits) * scale_of(arabic.group(2))
-    if all(ch in CN_SCALES for ch in numeral):
-        # 百, 千, 万 alone (百个先锋党支部); 千万, 万万 alone are adverbs or idioms
-        return Decimal(SCALE_VALUE[numeral]) if len(numeral) == 1 else None
     if _has_adjacent_digits(numeral.split("点")[0]):
         return None  # 一二三, 二〇二三: lists, codes and years, not amounts (digits after 点 are decimals)
     if numeral[0] in CN_SCALES and numeral[0] != "十":
@@ -476,8 +473,9 @@ def is_comparison(c: Candidate) -> bool:
 
 
 def is_bare_scale_idiom(c: Candidate, unit: Unit) -> bool:
-    """百个, 千名, 万名 count things; 千家万户, 千年古镇 do not."""
-    if c.numeral not in ("百", "千", "万"):
+    """百个, 千名, 万名, 近千万元 count things; 千家万户, 千年古镇, 百米冲刺 do not."""
+    numeral = c.numeral
+    if numeral[:1] not in "百千万亿" or any(ch not in CN_SCALES for ch in numeral):
         return False
     if unit.kind not in BARE_SCALE_KINDS:
         return True
@@ -577,42 +575,71 @@ def _kilo_unit(c: Candidate, rules: Rules) -> Unit | None:
     return rules.units.get("千" + c.unit_surface)
 
 
-def _quantity(c: Candidate, rules: Rules, text: str) -> Figure | None:
-    unit = rules.units[c.unit_surface]
-    kilo = _kilo_unit(c, rules)
-    if kilo is not None:
-        unit = kilo
-    if unit.kind == "none":
+def _time_after_classifier(c: Candidate, rules: Rules) -> tuple[Unit, str, int] | None:
+    """3个多小时, 一个多月: 多/余 sits between 个 and the unit of time it belongs to."""
+    if c.unit_surface != "个" or c.group("after") or c.group("half"):
         return None
-    if unit.arabic_only and c.is_chinese:
+    pos = c.match.end("unit")
+    qualifier = rules.inner.get(next_char(c, pos))
+    if qualifier is None:
         return None
-    if c.group("half") and not unit.takes_half:
-        return None
-    if not counted_noun_fits(c, unit) or not n_da_fits(c, unit):
-        return None
-    if is_year(c, unit) or is_clock_minutes(c, unit, rules) or is_reduplicated(c, unit):
-        return None
-    if is_bare_scale_idiom(c, unit) or is_indefinite_one(c, unit, rules) or is_numeral_slogan(c):
-        return None
-    if is_comparison(c):
-        return None
+    for surface in sorted(rules.units, key=len, reverse=True):
+        unit = rules.units[surface]
+        if unit.kind == "duration" and surface.startswith("个") and c.folded.startswith(surface[1:], pos + 1):
+            return unit, qualifier, pos + len(surface)
+    return None
 
+
+def _unit_and_end(c: Candidate, rules: Rules) -> tuple[Unit, str | None, int]:
+    """The unit, a qualifier written after the number's unit (以上, 左右, 两年多), and where the figure ends."""
+    unit = _kilo_unit(c, rules) or rules.units[c.unit_surface]
+    split = _time_after_classifier(c, rules)
+    if split is not None:
+        return split
     end = c.match.end()
     suffix = c.group("after")
-    qualifier_after = rules.after.get(suffix) if suffix else None
+    qualifier = rules.after.get(suffix) if suffix else None
     if unit.kind == "duration" and not suffix and next_char(c, end) in rules.inner:
-        qualifier_after = rules.inner[c.folded[end]]  # 两年多, 一个小时多
+        qualifier = rules.inner[c.folded[end]]  # 两年多, 一个小时多
         end += 1
-    if is_time_frame(c, unit, rules, end):
-        return None
     if unit.money_alone and next_char(c, end) in CLAUSE_BREAKS + "\0。”":
         unit = rules.units["元"]  # 卖了三五百块。: no noun follows, so 块 is money, not a measure word
+    return unit, qualifier, end
 
-    lost = bool(c.group("lost")) and c.group("num").startswith("0") and not c.group("num").startswith("0.")
-    if lost:
-        value, value_max = None, None
-    else:
-        numeral = c.group("num")[:-1] if kilo is not None else c.group("num")
+
+def _not_a_quantity(c: Candidate, unit: Unit, rules: Rules, end: int) -> bool:
+    """The context rules, cheapest first; any one of them is enough to drop the candidate."""
+    return (
+        unit.kind == "none"
+        or (unit.arabic_only and c.is_chinese)
+        or (bool(c.group("half")) and not unit.takes_half)
+        or not counted_noun_fits(c, unit)
+        or not n_da_fits(c, unit)
+        or is_year(c, unit)
+        or is_clock_minutes(c, unit, rules)
+        or is_reduplicated(c, unit)
+        or is_bare_scale_idiom(c, unit)
+        or is_indefinite_one(c, unit, rules)
+        or is_numeral_slogan(c)
+        or is_comparison(c)
+        or is_time_frame(c, unit, rules, end)
+    )
+
+
+def _lost_digit(c: Candidate) -> bool:
+    """?0余万元: a ? or U+FFFD where the leading digit was destroyed — a number never starts with 0."""
+    num = c.group("num")
+    return bool(c.group("lost")) and num.startswith("0") and not num.startswith("0.")
+
+
+def _quantity(c: Candidate, rules: Rules, text: str) -> Figure | None:
+    unit, qualifier_after, end = _unit_and_end(c, rules)
+    if _not_a_quantity(c, unit, rules, end):
+        return None
+    lost = _lost_digit(c)
+    value = value_max = None
+    if not lost:
+        numeral = c.group("num")[:-1] if _kilo_unit(c, rules) else c.group("num")
         values = _quantity_value(c, unit, numeral)
         if values is None:
             return None
@@ -622,8 +649,8 @@ def _quantity(c: Candidate, rules: Rules, text: str) -> Figure | None:
     start = c.match.start("lost") if lost else c.num_start
     prefix, start = _prefix_qualifier(c.folded, start, rules)
     inner = c.group("inner") or c.group("inner2")
-    qualifier = rules.inner.get(inner) if inner else None
-    qualifier = qualifier or prefix or qualifier_after
+    # 多/余 inside the figure says most; then a qualifier in front; then one behind
+    qualifier = (rules.inner.get(inner) if inner else None) or prefix or qualifier_after
     return Figure(
         text=text[start:end],
         value=None if value is None else as_number(value),
@@ -695,19 +722,35 @@ def find_figures(text: str) -> list[Figure]:
         return []
     r = rules()
     folded = text.translate(r.fold)
-    candidates = [Candidate(m, folded) for m in r.pattern.finditer(folded)]
-    if not candidates:
+    match = r.pattern.search(folded)
+    if match is None:
         return []
     excluded = _excluded_spans(folded, r)
     quoted = short_quotes(folded)
     figures: list[Figure] = []
-    for c in candidates:
-        if inside(excluded, c.num_start) or inside(quoted, c.num_start):
-            continue
-        figure = _interpret(c, r, text)
-        if figure is None:
-            continue
-        if figures and figure.start < figures[-1].end:
-            continue  # a prefix qualifier may not reach back into the previous figure
-        figures.append(figure)
+    while match is not None:
+        figure, resume = _figure_at(match, folded, text, r, excluded, quoted)
+        if figure is not None and not (figures and figure.start < figures[-1].end):
+            figures.append(figure)  # (a prefix qualifier may not reach back into the previous figure)
+        match = r.pattern.search(folded, resume)
     return figures
+
+
+def _figure_at(match, folded, text, r: Rules, excluded, quoted) -> tuple[Figure | None, int]:
+    """The figure a match stands for, and where to look for the next one.
+
+    A range that does not read as one (2.5亿年~6500万年 runs backwards) is two figures: the first
+    part is read on its own and the search resumes at the second number."""
+    figure = _accepted(Candidate(match, folded), r, text, excluded, quoted)
+    if figure is not None or not match.group("sep"):
+        return figure, match.end()
+    first = r.pattern.match(folded, match.start(), match.start("sep"))
+    if first is not None and not first.group("sep"):
+        figure = _accepted(Candidate(first, folded), r, text, excluded, quoted)
+    return figure, match.start("num2")
+
+
+def _accepted(c: Candidate, r: Rules, text: str, excluded, quoted) -> Figure | None:
+    if inside(excluded, c.num_start) or inside(quoted, c.num_start):
+        return None
+    return _interpret(c, r, text)
