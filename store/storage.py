@@ -1,0 +1,356 @@
+"""Crash-safe TinyDB storage for the library file.
+
+TinyDB's own ``JSONStorage`` overwrites the file in place (a crash mid-write leaves half a library) and
+escapes every Chinese character. Here a write goes to a temporary file in the same directory, is
+flushed and fsynced, and then atomically replaces the library, so the file on disk is always either the
+previous complete library or the new one. Before the replace, the previous file is kept as
+``<library>.bak`` (the last copy that was read back successfully), which is what a damaged-file message
+points the user to.
+
+Changes are batched in memory (``BatchMiddleware``) and written once per ``commit()``; a batch that is
+never committed (a crash, an error) never reaches the disk.
+
+One writer at a time: writers hold an exclusive ``flock`` on ``<library>.lock`` for their whole session.
+Readers take no lock: they read whichever complete file the last atomic replace left.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, Iterator
+
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import Storage
+
+from five_star.store.errors import FiveStarError
+
+try:
+    import fcntl
+except ImportError:  # Windows: fall back to msvcrt's byte-range lock
+    fcntl = None
+    import msvcrt
+
+SCHEMA_VERSION = 1
+"""Bumped when the stored shape changes in a way older versions would misread."""
+
+META_TABLE = "meta"
+
+_LOCK_POLL_SECONDS = 0.05
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _temp_prefix(path: Path) -> str:
+    return path.name + "."
+
+
+# ---- reading ---------------------------------------------------------------------------------------------
+
+
+def damaged(path: Path, reason: str) -> FiveStarError:
+    """One line naming the file, what is wrong, and how to get the library back."""
+    backup = backup_path(path)
+    if backup.is_file():
+        advice = f"the last good copy is {backup}: copy it over {path.name} to recover"
+    else:
+        advice = f"no backup copy exists: move {path.name} away to start a new library"
+    return FiveStarError(f"library {path} is damaged ({reason}); {advice}")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Parsing a big library creates millions of containers; the cyclic GC would rescan them over and over."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def parse_library(payload: bytes, path: Path) -> dict[str, Any]:
+    """Decode and validate a library file's bytes; anything unexpected is a clear ``FiveStarError``."""
+    if not payload.strip():
+        raise damaged(path, "the file is empty")
+    try:
+        with _gc_paused():
+            data = json.loads(payload.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise damaged(path, f"not UTF-8 text at byte {exc.start}") from None
+    except json.JSONDecodeError as exc:
+        raise damaged(path, f"not valid JSON: {exc.msg} at byte {exc.pos}, likely truncated") from None
+    check_schema(data, path)
+    return data
+
+
+def check_schema(data: Any, path: Path) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get(META_TABLE), dict):
+        raise FiveStarError(
+            f"{path} is not a five-star-tui library (no schema version); choose another file with --db"
+        )
+    meta_rows = list(data[META_TABLE].values())
+    version = meta_rows[0].get("schema") if meta_rows and isinstance(meta_rows[0], dict) else None
+    if not isinstance(version, int) or version < 1:
+        raise damaged(path, "its schema version is missing or invalid")
+    if version > SCHEMA_VERSION:
+        raise FiveStarError(
+            f"library {path} was written by a newer five-star-tui (schema {version}; this version reads "
+            f"up to {SCHEMA_VERSION}): upgrade five-star-tui to open it"
+        )
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(row, dict) for row in table.values()):
+            raise damaged(path, f"table {name!r} is not a table of records")
+
+
+# ---- writing ---------------------------------------------------------------------------------------------
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable; some platforms cannot open a directory, which is fine there."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _file_mode(path: Path) -> int:
+    """Keep the permissions of the file being replaced; a new file gets the usual umask default."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _write_temp(path: Path, payload: bytes) -> Path:
+    fd, name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(name, _file_mode(path))  # mkstemp makes 0600 files
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
+
+
+def _keep_backup(path: Path) -> None:
+    """Point ``<library>.bak`` at the current file before it is replaced.
+
+    A hard link costs nothing and the current file is never absent; where links are not supported
+    (FAT, some network shares) the file is copied instead.
+    """
+    if not path.exists():
+        return
+    fd, name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    os.unlink(name)
+    try:
+        os.link(path, name)
+    except OSError:
+        shutil.copyfile(path, name)
+    os.replace(name, backup_path(path))
+
+
+def write_atomically(path: Path, payload: bytes, *, keep_backup: bool = False) -> None:
+    """Replace ``path`` with ``payload`` so that a crash at any moment leaves the old or the new file whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _write_temp(path, payload)
+    try:
+        if keep_backup:
+            _keep_backup(path)
+        os.replace(temp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_directory(path.parent)
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Temporary files left by a writer that was killed; only the lock holder may call this."""
+    for leftover in path.parent.glob(_temp_prefix(path) + "*.tmp"):
+        with suppress(OSError):
+            leftover.unlink()
+
+
+# ---- the lock --------------------------------------------------------------------------------------------
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    else:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+class WriteLock:
+    """Exclusive writer lock on ``<library>.lock``; the kernel drops it if the holder dies."""
+
+    def __init__(self, library: Path, timeout: float) -> None:
+        self.library = library
+        self.path = lock_path(library)
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                holder = self._holder(fd)
+                os.close(fd)
+                raise FiveStarError(
+                    f"library {self.library} is being changed by another five-star-tui{holder}; "
+                    "try again when it has finished"
+                )
+            time.sleep(_LOCK_POLL_SECONDS)
+        self._fd = fd
+        self._record_holder(fd)
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            _unlock(fd)
+        finally:
+            os.close(fd)
+
+    def __enter__(self) -> WriteLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
+
+    @staticmethod
+    def _record_holder(fd: int) -> None:
+        """The pid, only so that a waiting writer can say who holds the library."""
+        if fcntl is None:
+            return  # on Windows the locked byte cannot be rewritten through another range
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+
+    @staticmethod
+    def _holder(fd: int) -> str:
+        try:
+            pid = os.pread(fd, 32, 0).decode("ascii").strip() if fcntl is not None else ""
+        except (OSError, UnicodeDecodeError):
+            pid = ""
+        return f" (process {pid})" if pid.isdigit() else ""
+
+
+# ---- TinyDB glue -----------------------------------------------------------------------------------------
+
+
+class LibraryStorage(Storage):
+    """The whole database as one UTF-8 JSON file, replaced atomically on every write."""
+
+    def __init__(self, path: str | os.PathLike, lock: WriteLock | None = None) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.lock = lock
+        self.signature: tuple[int, int, int] | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        try:
+            with self.path.open("rb") as handle:
+                signature = _signature(os.fstat(handle.fileno()))
+                payload = handle.read()
+        except FileNotFoundError:
+            self.signature = None
+            return None
+        except IsADirectoryError:
+            raise FiveStarError(f"library {self.path} is a folder, not a file; choose a file with --db") from None
+        except OSError as exc:
+            raise FiveStarError(f"cannot read library {self.path}: {exc.strerror or exc}") from None
+        data = parse_library(payload, self.path)
+        self.signature = signature
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        if self.lock is None or not self.lock.held:
+            raise RuntimeError("library written without holding its write lock")
+        payload = json.dumps(data, ensure_ascii=False, check_circular=False, separators=(",", ":"))
+        try:
+            write_atomically(self.path, payload.encode("utf-8"), keep_backup=True)
+        except OSError as exc:
+            raise FiveStarError(
+                f"could not save library {self.path}: {exc.strerror or exc}; the file on disk is unchanged"
+            ) from None
+        self.signature = current_signature(self.path)
+
+    def changed_on_disk(self) -> bool:
+        """Whether another writer has replaced the file since this storage last read or wrote it."""
+        return current_signature(self.path) != self.signature
+
+
+def _signature(st: os.stat_result) -> tuple[int, int, int]:
+    # The inode changes on every atomic replace, so this cannot miss a write even within one mtime tick.
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def current_signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        return _signature(os.stat(path))
+    except FileNotFoundError:
+        return None
+
+
+class BatchMiddleware(CachingMiddleware):
+    """TinyDB changes stay in memory until ``commit()``: one disk write per batch.
+
+    Unlike ``CachingMiddleware``, nothing is flushed implicitly (not after N writes, not on close):
+    an abandoned batch must never reach the disk half-done.
+    """
+
+    WRITE_CACHE_SIZE = float("inf")
+
+    def commit(self) -> None:
+        self.flush()
+
+    def close(self) -> None:
+        self.storage.close()
