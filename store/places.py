@@ -1,7 +1,7 @@
 """Places: Henan cities, counties, townships and villages named in an article, resolved against the gazetteer.
 
 The gazetteer (``data/henan_divisions.csv``, NBS 2023 codes; attribution in its README) is read once,
-lazily. City, county, zone, alias and township names go into one trie-shaped regular expression, so an
+lazily. City, county, zone, alias and township names go into one index keyed by first character, so an
 article is scanned in a single pass whatever the size of the gazetteer; villages are looked up only
 inside the townships and counties an article has already settled, because half of all village names
 repeat across counties. Short forms (漯河, 舞阳, 天中) are taken only where they stand as words of their
@@ -85,30 +85,6 @@ def _short_form(name: str, suffixes: dict[str, str]) -> tuple[str, str] | None:
     return None
 
 
-def trie_pattern(words) -> str:
-    """A regular expression matching any of ``words``, shaped as a trie so matching costs one pass.
-
-    At each node longer continuations are tried first, so a match is the longest word at its start.
-    """
-    root: dict = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            return (body if len(branches) > 1 else "(?:" + body + ")") + "?"
-        return body
-
-    return build(root)
-
-
 class Gazetteer:
     """Henan's divisions with every written form news uses for them."""
 
@@ -125,7 +101,14 @@ class Gazetteer:
             self.surfaces[name].append(Surface("41", "province"))
         for form in self.zone_forms:
             self.surfaces[form].append(Surface("", "zone"))
-        self.pattern = re.compile(trie_pattern(self.surfaces))
+        self.surfaces = dict(self.surfaces)
+        # Scanning: a regex finds characters that can start a name (in C), then a dict lookup per
+        # possible length, longest first, settles the name: no per-article pass over the gazetteer.
+        self.starts = re.compile("[" + "".join(sorted({re.escape(w[0]) for w in self.surfaces})) + "]")
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for written in self.surfaces:
+            lengths[written[0]].add(len(written))
+        self.lengths = {char: sorted(sizes, reverse=True) for char, sizes in lengths.items()}
         outside = data["outside_henan"]
         self.outside = re.compile(
             "(?:" + "|".join(map(re.escape, sorted(outside["names"], key=len, reverse=True))) + ")"
@@ -135,7 +118,8 @@ class Gazetteer:
         for unit in self.units.values():
             if unit.level == "township":
                 self.townships_of[unit.parent].append(unit.code)
-        self._villages: dict[str, dict[str, str]] | None = None
+        self._villages: tuple[dict[str, dict[str, str]], set[str]] | None = None
+        self._county_villages: dict[str, dict[str, list[str]]] = {}
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -194,9 +178,26 @@ class Gazetteer:
 
     def villages_in(self, township: str) -> dict[str, str]:
         """Village short names (王庄村, 漓江路社区) in one township -> village code."""
+        return self._village_index()[0].get(township, {})
+
+    def is_village_name(self, name: str) -> bool:
+        return name in self._village_index()[1]
+
+    def _village_index(self) -> tuple[dict[str, dict[str, str]], set[str]]:
         if self._villages is None:
-            self._villages = _index_villages(self.units.values())
-        return self._villages.get(township, {})
+            by_township = _index_villages(self.units.values())
+            self._villages = (by_township, {name for names in by_township.values() for name in names})
+        return self._villages
+
+    def villages_of_county(self, county: str) -> dict[str, list[str]]:
+        """Village short names in one county -> codes (several when townships share a name)."""
+        if county not in self._county_villages:
+            names: dict[str, list[str]] = defaultdict(list)
+            for township in self.townships_of.get(county, ()):
+                for name, code in self.villages_in(township).items():
+                    names[name].append(code)
+            self._county_villages[county] = dict(names)
+        return self._county_villages[county]
 
 
 _COMMITTEE = re.compile(r"(?:社区)?(?:村民|居民|村|居)?(?:管理)?(?:委员会会|委员会|委员民|员委会|委委会|委会|委员)$")
@@ -312,14 +313,28 @@ def _weak(written: str, surfaces: list[Surface]) -> bool:
     return any(s.kind in ("short", "alias") for s in surfaces) or len(written) <= 2
 
 
+def _longest_at(view: str, start: int, gaz: Gazetteer) -> str | None:
+    for size in gaz.lengths[view[start]]:
+        written = view[start : start + size]
+        if written in gaz.surfaces:
+            return written
+    return None
+
+
 def _scan(view: str, gaz: Gazetteer):
-    """Yield (start, end, written) for place names in one compacted line, leftmost-longest, filtered."""
+    """Yield (start, end, written) for place names in one compacted line, leftmost-longest, filtered.
+
+    A rejected name (示范县's 范县) lets scanning go on from its next character.
+    """
     pos = 0
-    while True:
-        match = gaz.pattern.search(view, pos)
-        if not match:
-            return
-        start, end, written = match.start(), match.end(), match.group()
+    for candidate in gaz.starts.finditer(view):
+        start = candidate.start()
+        if start < pos:
+            continue
+        written = _longest_at(view, start, gaz)
+        if written is None:
+            continue
+        end = start + len(written)
         surfaces = gaz.surfaces[written]
         accepted = not gaz.outside.search(view[max(0, start - 12) : start])
         if accepted and _weak(written, surfaces) and surfaces[0].kind != "province":
@@ -327,8 +342,6 @@ def _scan(view: str, gaz: Gazetteer):
         if accepted:
             yield start, end, written
             pos = end
-        else:
-            pos = start + 1
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -407,21 +420,14 @@ def _resolve_townships(mentions: list[Mention], counties: set[str], cities: set[
     return found
 
 
-def _village_names(townships, counties: set[str], gaz: Gazetteer) -> dict[str, list[str]]:
-    """Village names to look for: those of settled townships first, else of the settled counties."""
-    names: dict[str, list[str]] = defaultdict(list)
-    for township in townships:
-        for name, code in gaz.villages_in(township).items():
-            names[name].append(code)
-    in_counties: dict[str, list[str]] = defaultdict(list)
-    for county in counties:
-        for township in gaz.townships_of.get(county, ()):
-            if township not in townships:
-                for name, code in gaz.villages_in(township).items():
-                    in_counties[name].append(code)
-    for name, codes in in_counties.items():
-        names.setdefault(name, codes)
-    return names
+def _village_codes(name: str, townships: set[str], counties: set[str], gaz: Gazetteer) -> list[str]:
+    """Rows a village name can be: in the settled townships first, else anywhere in the settled counties."""
+    if not gaz.is_village_name(name):
+        return []
+    codes = [gaz.villages_in(t)[name] for t in townships if name in gaz.villages_in(t)]
+    if codes:
+        return codes
+    return [code for c in counties for code in gaz.villages_of_county(c).get(name, ())]
 
 
 def _resolve_villages(pieces: list[_Piece], townships: set[str], counties: set[str], gaz: Gazetteer) -> list[_Found]:
@@ -433,7 +439,6 @@ def _resolve_villages(pieces: list[_Piece], townships: set[str], counties: set[s
     if not townships and not counties:
         return []
     spec = rules()["villages"]
-    names = _village_names(townships, counties, gaz)
     anchors = re.compile("|".join(map(re.escape, spec["anchors"])))
     found = []
     for index, piece in enumerate(pieces):
@@ -441,7 +446,7 @@ def _resolve_villages(pieces: list[_Piece], townships: set[str], counties: set[s
         for match in anchors.finditer(view):
             end, anchor = match.end(), match.group()
             for start in range(max(0, end - spec["max_chars"]), match.start()):
-                codes = names.get(view[start:end], [])
+                codes = _village_codes(view[start:end], townships, counties, gaz)
                 if len(codes) == 1 and _village_starts_here(view, start, end - len(anchor), codes[0], gaz):
                     found.append(_Found(codes[0], piece.weight(start), piece.kind == "banner", index * 10**5 + start))
                     break

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from five_star.store.places import (
@@ -11,7 +9,6 @@ from five_star.store.places import (
     page_city,
     resolve_page_places,
     resolve_places,
-    trie_pattern,
     village_short_name,
 )
 
@@ -220,14 +217,9 @@ def test_village_short_names(official, short):
     assert village_short_name(official) == short
 
 
-def test_trie_pattern_matches_longest_word():
-    pattern = re.compile(trie_pattern(["漯河", "漯河市", "漯河市城乡一体化示范区", "舞阳县"]))
-    assert [m.group() for m in pattern.finditer("漯河市城乡一体化示范区和漯河市、漯河与舞阳县")] == [
-        "漯河市城乡一体化示范区",
-        "漯河市",
-        "漯河",
-        "舞阳县",
-    ]
+def test_longest_name_wins_and_scanning_goes_on_after_it():
+    result = resolve_places("平顶山市城乡一体化示范区和平顶山市湛河区、舞阳县")
+    assert [p.name for p in result.places] == ["平顶山市城乡一体化示范区", "平顶山市", "湛河区", "舞阳县"]
 
 
 def test_gazetteer_holds_every_unit():
