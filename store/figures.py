@@ -21,6 +21,7 @@ cn2an; only scale words, consecutive-digit ranges (四五万) and Arabic decimal
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -231,6 +232,7 @@ def fold(text: str) -> str:
 
 # --- numbers ---------------------------------------------------------------------------------------------
 
+_SPACES = re.compile(r"\s+")
 _ARABIC = re.compile(r"([0-9]+(?:[,，][0-9]{3})*(?:\.[0-9]+)?)([十百千万亿]*)")
 
 
@@ -292,7 +294,7 @@ def _has_adjacent_digits(numeral: str) -> bool:
 
 def parse_numeral(numeral: str) -> tuple[Decimal, Decimal | None] | None:
     """(value, value_max) of a numeral that may be a consecutive-digit range (四五万), or None."""
-    numeral = re.sub(r"\s+", "", numeral)
+    numeral = _SPACES.sub("", numeral)
     span = _consecutive_range(numeral)
     if span:
         low, high = parse_number(span[0]), parse_number(span[1])
@@ -370,43 +372,49 @@ def short_quotes(text: str) -> list[tuple[int, int]]:
             end = text.find(close, pos + 1)
             if end == -1:
                 break
-            inner = re.sub(r"\s+", "", text[pos + 1 : end])  # hard-wrapped lines may split a name
+            inner = _SPACES.sub("", text[pos + 1 : end])  # hard-wrapped lines may split a name
             if len(inner) <= SHORT_QUOTE_MAX and not any(ch in inner for ch in "。！？；，"):
                 spans.append((pos, end + 1))
             pos = text.find(open_, end + 1)
     return spans
 
 
-def inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(start <= pos < end for start, end in spans)
+class SpanSet:
+    """Positions covered by any of some spans; membership by bisection, as texts may hold thousands."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
 
 
-@dataclass
 class Candidate:
-    """One pattern match, with the folded text it came from."""
+    """One pattern match, with the folded text it came from; the parts the rules ask for, read once."""
 
-    match: re.Match
-    folded: str
+    __slots__ = ("match", "folded", "groups", "is_percent", "num_start", "numeral", "unit_surface", "is_chinese")
+
+    def __init__(self, match: re.Match, folded: str):
+        self.match = match
+        self.folded = folded
+        self.groups = match.groupdict("")
+        self.is_percent = bool(self.groups["pfx"])
+        # where the number begins: 百分之 counts as part of it
+        self.num_start = match.start("pfx") if self.is_percent else match.start("num")
+        self.numeral = self.groups["pnum"] if self.is_percent else self.groups["num"]
+        self.unit_surface = _SPACES.sub("", self.groups["unit"])
+        self.is_chinese = not any(ch in "0123456789" for ch in self.numeral)
 
     def group(self, name: str) -> str:
-        return self.match.group(name) or ""
-
-    @property
-    def num_start(self) -> int:
-        """Where the number begins: 百分之 counts as part of it."""
-        return self.match.start("pfx") if self.match.group("pfx") else self.match.start("num")
-
-    @property
-    def numeral(self) -> str:
-        return self.group("pnum") if self.match.group("pfx") else self.group("num")
-
-    @property
-    def unit_surface(self) -> str:
-        return re.sub(r"\s+", "", self.group("unit"))
-
-    @property
-    def is_chinese(self) -> bool:
-        return not any(ch in "0123456789" for ch in self.numeral)
+        return self.groups[name]
 
 
 def is_ordinal(c: Candidate, rules: Rules) -> bool:
@@ -542,9 +550,9 @@ def _quantity_value(c: Candidate, unit: Unit, first: str) -> tuple[Decimal, Deci
     """(value, value_max) in the base unit, scale words and the unit's factor applied."""
     second = c.group("num2")
     if second:
-        if c.group("u1") and re.sub(r"\s+", "", c.group("u1")) != c.unit_surface:
+        if c.group("u1") and _SPACES.sub("", c.group("u1")) != c.unit_surface:
             return None
-        low = parse_numeral(range_low(re.sub(r"\s+", "", first), re.sub(r"\s+", "", second)))
+        low = parse_numeral(range_low(_SPACES.sub("", first), _SPACES.sub("", second)))
         high = parse_numeral(second)
         if low is None or high is None or low[1] is not None or high[1] is not None:
             return None
@@ -558,7 +566,7 @@ def _quantity_value(c: Candidate, unit: Unit, first: str) -> tuple[Decimal, Deci
         if parsed is None:
             return None
         value, value_max = parsed
-    factor = scale_of(re.sub(r"\s+", "", c.group("scale"))) * unit.factor
+    factor = scale_of(_SPACES.sub("", c.group("scale"))) * unit.factor
     if c.group("half"):
         value += Decimal("0.5")
     value *= factor
@@ -705,7 +713,7 @@ def _percent(c: Candidate, rules: Rules, text: str) -> Figure | None:
 def _interpret(c: Candidate, rules: Rules, text: str) -> Figure | None:
     if is_ordinal(c, rules) or is_vague(c, rules):
         return None
-    if c.match.group("pfx"):
+    if c.is_percent:
         return _percent(c, rules, text)
     return _quantity(c, rules, text)
 
@@ -725,8 +733,8 @@ def find_figures(text: str) -> list[Figure]:
     match = r.pattern.search(folded)
     if match is None:
         return []
-    excluded = _excluded_spans(folded, r)
-    quoted = short_quotes(folded)
+    excluded = SpanSet(_excluded_spans(folded, r))
+    quoted = SpanSet(short_quotes(folded))
     figures: list[Figure] = []
     while match is not None:
         figure, resume = _figure_at(match, folded, text, r, excluded, quoted)
@@ -751,6 +759,6 @@ def _figure_at(match, folded, text, r: Rules, excluded, quoted) -> tuple[Figure 
 
 
 def _accepted(c: Candidate, r: Rules, text: str, excluded, quoted) -> Figure | None:
-    if inside(excluded, c.num_start) or inside(quoted, c.num_start):
+    if c.num_start in excluded or c.num_start in quoted:
         return None
     return _interpret(c, r, text)
