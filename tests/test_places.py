@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from five_star.store.places import (
     gazetteer,
@@ -233,3 +235,23 @@ def test_gazetteer_holds_every_unit():
 def test_never_raises_on_odd_text():
     for text in ["", "\n\n", "村", "社区社区", "市城乡一体化示范区", "河南", "a" * 1000, "县" * 50]:
         resolve_places(text, title=text)
+
+
+def test_jianan_short_form_in_a_xuchang_article():
+    result = resolve_places("许昌市召开会议。建安将官池镇董庄村村民幸福感持续提升")
+    assert result.counties == ["建安区"]
+    assert "将官池镇" in names(result, "township")
+    assert resolve_places("构建安全格局，许昌市各县区行动").counties == []
+
+
+_PLACE_CHARS = "漯河市舞阳县郾城区辛安镇郝庄村驻马店天中示范县构建安全今天中午城关镇社区新乡村河南省南京鼓楼“”、，。\n "
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_PLACE_CHARS)), max_size=80), st.one_of(st.none(), st.text(max_size=20)))
+def test_any_text_gives_a_consistent_result(text, title):
+    result = resolve_places(text, title)
+    assert set(result.counties) <= {p.name for p in result.places}
+    # No banner or context here, so the city is always one of the places found.
+    assert result.city is None or result.city in {p.city for p in result.places}
+    assert all(p.code.startswith("41") for p in result.places)
