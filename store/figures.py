@@ -66,6 +66,8 @@ class Rules:
     inner: dict[str, str]
     after: dict[str, str]
     context: dict[str, tuple[str, ...]]  # role -> words, longest first
+    scale_led: dict[str, tuple[str, ...]]  # scale word -> units written with it (千米, 百分点), longest first
+    after_words: tuple[str, ...]  # the ``after`` qualifiers, longest first
     exclusions: re.Pattern | None
     pattern: re.Pattern
     fold: dict[int, str]
@@ -198,6 +200,11 @@ def rules() -> Rules:
         inner=inner,
         after=after,
         context=context,
+        scale_led={
+            ch: tuple(sorted((u for u in units if u[0] == ch and len(u) > 1), key=len, reverse=True))
+            for ch in CN_SCALES
+        },
+        after_words=tuple(sorted(after, key=len, reverse=True)),
         exclusions=re.compile(_alternation(exclusions)) if exclusions else None,
         pattern=_compile(units, inner, after),
         fold=_fold_table(vocabulary),
@@ -575,12 +582,18 @@ def _quantity_value(c: Candidate, unit: Unit, first: str) -> tuple[Decimal, Deci
     return value, value_max
 
 
-def _kilo_unit(c: Candidate, rules: Rules) -> Unit | None:
-    """12千米, 2.3千克: the 千 belongs to the unit when 千 + unit is a unit of its own."""
+def _scale_led_unit(c: Candidate, rules: Rules) -> Unit | None:
+    """12千米, 2.3千克, 3百分点: the number's last scale word begins a unit of its own."""
     numeral = c.group("num")
-    if not numeral.endswith("千") or len(numeral) < 2 or c.group("scale") or c.group("num2"):
+    if len(numeral) < 2 or numeral[-1] not in CN_SCALES or c.group("scale") or c.group("num2"):
         return None
-    return rules.units.get("千" + c.unit_surface)
+    if c.group("inner") or c.group("da"):
+        return None
+    pos = c.match.start("unit")
+    for surface in rules.scale_led.get(numeral[-1], ()):
+        if c.folded.startswith(surface[1:], pos):
+            return rules.units[surface]
+    return None
 
 
 def _time_after_classifier(c: Candidate, rules: Rules) -> tuple[Unit, str, int] | None:
@@ -600,12 +613,18 @@ def _time_after_classifier(c: Candidate, rules: Rules) -> tuple[Unit, str, int] 
 
 def _unit_and_end(c: Candidate, rules: Rules) -> tuple[Unit, str | None, int]:
     """The unit, a qualifier written after the number's unit (以上, 左右, 两年多), and where the figure ends."""
-    unit = _kilo_unit(c, rules) or rules.units[c.unit_surface]
     split = _time_after_classifier(c, rules)
     if split is not None:
         return split
-    end = c.match.end()
-    suffix = c.group("after")
+    unit = _scale_led_unit(c, rules)
+    if unit is None:
+        unit = rules.units[c.unit_surface]
+        end = c.match.end()
+        suffix = c.group("after")
+    else:
+        end = c.match.start("unit") + len(unit.surface) - 1
+        suffix = starts_with_any(c.folded, end, rules.after_words) or ""
+        end += len(suffix)
     qualifier = rules.after.get(suffix) if suffix else None
     if unit.kind == "duration" and not suffix and next_char(c, end) in rules.inner:
         qualifier = rules.inner[c.folded[end]]  # 两年多, 一个小时多
@@ -647,7 +666,7 @@ def _quantity(c: Candidate, rules: Rules, text: str) -> Figure | None:
     lost = _lost_digit(c)
     value = value_max = None
     if not lost:
-        numeral = c.group("num")[:-1] if _kilo_unit(c, rules) else c.group("num")
+        numeral = c.group("num")[:-1] if _scale_led_unit(c, rules) else c.group("num")
         values = _quantity_value(c, unit, numeral)
         if values is None:
             return None

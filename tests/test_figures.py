@@ -1,0 +1,373 @@
+"""find_figures: one test per rule, the data files taken at their word, and a property test over any text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.resources import files
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from five_star.store.figures import find_figures, fold, parse_number, rules
+
+
+def found(text: str) -> list[tuple]:
+    """(text, value, unit, qualifier) of each figure, checking the offsets on the way."""
+    out = []
+    for f in find_figures(text):
+        assert text[f.start : f.end] == f.text
+        out.append((f.text, f.value, f.unit, f.qualifier))
+    return out
+
+
+def only(text: str):
+    figures = find_figures(text)
+    assert len(figures) == 1, figures
+    return figures[0]
+
+
+def data_rows(name: str) -> list[list[str]]:
+    text = (files("five_star.store") / "data" / name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+# --- numbers and scale words --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("投资985万元", ("985万元", 9850000, "元", None)),
+        ("带动就业1.7万人次", ("1.7万人次", 17000, "人次", None)),
+        ("5.23万个", ("5.23万个", 52300, "个", None)),
+        ("总投资1.2亿元", ("1.2亿元", 120000000, "元", None)),
+        ("共2,954名", ("2,954名", 2954, "名", None)),
+        ("一百二十八万元", ("一百二十八万元", 1280000, "元", None)),
+        ("村室大院两个，", ("两个", 2, "个", None)),
+        ("先后三次", ("三次", 3, "次", None)),
+        ("东芝另需1万亿日元", ("1万亿日元", 1000000000000, "日元", None)),
+        ("１２３４５元", ("１２３４５元", 12345, "元", None)),
+        ("兩千六百萬元", ("兩千六百萬元", 26000000, "元", None)),
+    ],
+)
+def test_numbers_and_scale_words(text, expected):
+    assert found(text) == [expected]
+
+
+def test_values_are_exact_not_float_noise():
+    assert only("5.23万个").value == 52300 and isinstance(only("5.23万个").value, int)
+    assert only("占比73.39%").value == 73.39
+
+
+def test_scale_word_after_qualifier():
+    assert found("二十多万人") == [("二十多万人", 200000, "人", "多")]
+    assert found("12.6万余人次") == [("12.6万余人次", 126000, "人次", "余")]
+    assert found("百余万元") == [("百余万元", 1000000, "元", "余")]
+
+
+def test_bare_scale_word_counts_things_but_not_idioms():
+    assert found("百个先锋党支部、千名尖兵党员、带动万名党员") == [
+        ("百个", 100, "个", None),
+        ("千名", 1000, "名", None),
+        ("万名", 10000, "名", None),
+    ]
+    assert found("投资近千万元") == [("近千万元", 10000000, "元", "近")]
+    assert found("千年古镇，百米冲刺") == []
+
+
+def test_parse_number_rejects_lists_codes_and_zero():
+    assert parse_number("一二三") is None
+    assert parse_number("二〇二三") is None
+    assert parse_number("零") is None
+    assert parse_number("万万") is None
+    assert parse_number("一百一十一点一一二") == parse_number("111.112")
+
+
+# --- ranges ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value, value_max, unit",
+    [
+        ("四五万袋", 40000, 50000, "袋"),
+        ("3至5个", 3, 5, "个"),
+        ("3-5个", 3, 5, "个"),
+        ("二三十人", 20, 30, "人"),
+        ("两到三万港元", 20000, 30000, "港元"),
+        ("十八至三十万日元", 180000, 300000, "日元"),
+        ("1万元--5万元", 10000, 50000, "元"),
+        ("5%-10%", 5, 10, "%"),
+        ("百分之五到百分之十", 5, 10, "%"),
+    ],
+)
+def test_ranges(text, value, value_max, unit):
+    figure = only(text)
+    assert (figure.value, figure.value_max, figure.unit) == (value, value_max, unit)
+    assert figure.to_dict()["value_max"] == value_max
+
+
+def test_a_backwards_range_is_two_figures():
+    assert found("约2.5亿年~6500万年") == [("约2.5亿年", 250000000, "年", "约"), ("6500万年", 65000000, "年", None)]
+
+
+def test_single_values_have_no_value_max_key():
+    assert "value_max" not in only("3个").to_dict()
+
+
+# --- percentages -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("占比73.39%", 73.39), ("百分之五十", 50), ("百分之百", 100), ("千分之2.4", 0.24), ("九成", 90), ("２２％", 22)],
+)
+def test_percentages(text, value):
+    figure = only(text)
+    assert (figure.value, figure.unit, figure.kind) == (value, "%", "percent")
+
+
+def test_percentage_points_and_bounds():
+    assert found("提高3个百分点") == [("3个百分点", 3, "百分点", None)]
+    assert found("50%以上") == [("50%以上", 50, "%", "以上")]
+    assert found("百分之七十百分位") == [("百分之七十", 70, "%", None)]
+    assert found("三分之一，五百分之2.2") == []
+
+
+# --- qualifiers --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("300多座", ("300多座", 300, "座", "多")),
+        ("20余个", ("20余个", 20, "个", "余")),
+        ("近10万人次", ("近10万人次", 100000, "人次", "近")),
+        ("约1500万元", ("约1500万元", 15000000, "元", "约")),
+        ("超过6000人", ("超过6000人", 6000, "人", "超过")),
+        ("不少于1次", ("不少于1次", 1, "次", "以上")),
+        ("80分及以上", ("80分及以上", 80, "分", "以上")),
+        ("5万元以上", ("5万元以上", 50000, "元", "以上")),
+        ("50万元（含）以上", ("50万元（含）以上", 500000, "元", "以上")),
+        ("30岁左右", ("30岁左右", 30, "岁", "左右")),
+        ("两年多", ("两年多", 2, "年", "多")),
+        ("3个多小时", ("3个多小时", 3, "小时", "多")),
+    ],
+)
+def test_qualifiers(text, expected):
+    assert found(text) == [expected]
+
+
+def test_qualifier_words_inside_other_words_are_not_qualifiers():
+    assert found("预约3次") == [("3次", 3, "次", None)]
+    assert found("附近5个") == [("5个", 5, "个", None)]
+
+
+def test_every_qualifier_is_in_the_documented_set():
+    allowed = {"多", "余", "近", "约", "以上", "超过", "左右"}
+    assert {row[1] for row in data_rows("qualifiers.tsv")} <= allowed
+
+
+# --- units and counted nouns -------------------------------------------------------------------------------
+
+
+def test_every_unit_row_is_recognised_after_a_number():
+    for surface, unit, kind, factor, *_ in data_rows("units.tsv"):
+        figures = find_figures(f"共3{surface}的")
+        if kind == "none":
+            assert figures == [], surface
+            continue
+        assert len(figures) == 1, surface
+        assert (figures[0].unit, figures[0].kind) == (unit, kind), surface
+        assert figures[0].value == pytest.approx(3 * float(factor)), surface
+
+
+def test_every_counted_noun_follows_an_arabic_number():
+    for noun, kind, _use in data_rows("counted_nouns.tsv"):
+        assert found(f"共3{noun}。") == [(f"3{noun}", 3, noun, None)], noun
+        assert only(f"共3{noun}。").kind == kind
+
+
+def test_counted_nouns_by_use():
+    assert found("24.8万群众") == [("24.8万群众", 248000, "群众", None)]
+    assert found("两群众") == []  # people nouns need an Arabic or scaled number
+    assert found("通过三举措") == [("三举措", 3, "举措", None)]
+    assert found("五大片区") == [("五大片区", 5, "片区", None)]
+    assert found("兩大優勢") == [("兩大優勢", 2, "优势", None)]
+    assert found("六大专项行动") == [("六大专项行动", 6, "专项行动", None)]
+    assert found("三片区") == []  # "nda" nouns need 大 after a bare Chinese numeral
+    assert found("一大批干部，党的二十大精神") == []
+
+
+def test_kilo_units_keep_their_kilo():
+    assert found("12千米") == [("12千米", 12, "公里", None)]
+    assert found("2.3千克") == [("2.3千克", 2.3, "公斤", None)]
+
+
+def test_half_after_a_measure():
+    assert found("两米半") == [("两米半", 2.5, "米", None)]
+    assert found("一年半") == [("一年半", 1.5, "年", None)]
+
+
+def test_kuai_is_money_only_without_a_noun_after_it():
+    assert only("卖了三五百块。").unit == "元"
+    assert only("挂了两块牌子").unit == "块"
+
+
+# --- what is not a figure ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dates and clock times
+        "2023年", "2022年度", "3月5日", "2月16日早上6点多", "上午9时30分", "2021-2023年", "二〇二三年", "90年代",
+        # relative time frames
+        "两年来", "过去的一年", "上半年", "一季度", "每半年", "每周四", "近三年", "五天后",
+        # ordinals and anniversaries
+        "第一", "第 61 个", "第四期", "首批", "第二批", "一是加强，五是完善", "114周年", "七十五周年",
+        # names and slogans
+        "“五星”支部", "三会一课", "一村一品", "二十大", "一把手", "“三零”", "四川", "一线", "“五大楼宇 ”",
+        "“四个课堂”", "树牢四个意识", "“123”主题", "“1+14”政策", "百分制", "一岗双责", "一人一档", "七个一",
+        # hierarchy levels
+        "三级联动", "四级党员干部",
+        # an article, rhetoric and idioms
+        "一辆", "一幅", "一个个", "一件件", "郭天保是一名“最美志愿者”", "一天比一天高", "千家万户", "一花独放",
+        "举一反三", "十分重要",
+        # vague amounts
+        "数十名", "几个人", "几位", "十几个", "上万人", "成千上万",
+    ],
+)
+def test_not_figures(text):
+    assert find_figures(text) == []
+
+
+def test_a_lone_one_counts_with_every_or_as_a_duration():
+    assert found("每月召开一次会议") == [("一次", 1, "次", None)]
+    assert found("在每个支部确定一名党建骨干") == [("一名", 1, "名", None)]
+    assert found("利用一天时间") == [("一天", 1, "天", None)]
+    assert found("仅一家企业") == [("一家", 1, "家", None)]
+    assert found("每一户") == []
+    assert found("缴获近一吨") == [("近一吨", 1, "吨", "近")]
+
+
+def test_ordinal_title_next_to_a_count():
+    assert found("派驻第一书记72人") == [("72人", 72, "人", None)]
+
+
+def test_short_quotes_hide_names_but_long_quotes_keep_counts():
+    assert found("“百个先锋党支部、千名尖兵党员、带动万名党员”")[0][:2] == ("百个", 100)
+    assert found("打通“最后一公里”") == []
+
+
+def test_every_exclusion_phrase_yields_nothing():
+    text = (files("five_star.store") / "data" / "figure_exclusions.txt").read_text(encoding="utf-8")
+    for phrase in (line.strip() for line in text.splitlines()):
+        if phrase and not phrase.startswith("#"):
+            assert find_figures(phrase) == [], phrase
+
+
+def test_non_integral_counts_are_section_numbers():
+    assert found("2.2本计划投资3541.07万元") == [("3541.07万元", 35410700, "元", None)]
+
+
+# --- messy text --------------------------------------------------------------------------------------------
+
+
+def test_spaces_and_a_line_break_inside_a_figure():
+    assert found("建成通车道路 13 条") == [("13 条", 13, "条", None)]
+    assert found("带动就业 1.7 万\n人次") == [("1.7 万\n人次", 17000, "人次", None)]
+    assert found("一 百 五 十 个 百 分 点") == [("一 百 五 十 个 百 分 点", 150, "百分点", None)]
+
+
+def test_a_blank_line_separates():
+    assert find_figures("共13\n\n条") == []
+
+
+def test_a_lost_leading_digit_gives_no_value():
+    figure = only("累计投入?0余万元")
+    assert (figure.text, figure.value, figure.unit, figure.qualifier) == ("?0余万元", None, "元", "余")
+    assert only("共?30个").value == 30  # a ? before an ordinary number is just punctuation
+
+
+def test_fold_keeps_length():
+    text = "１２％，兩萬個\u3000"
+    assert len(fold(text)) == len(text)
+
+
+def test_non_text_input_gives_nothing():
+    assert find_figures("") == []
+    assert find_figures(None) == []  # type: ignore[arg-type]
+
+
+def test_rules_are_loaded_once():
+    assert rules() is rules()
+
+
+# --- property ----------------------------------------------------------------------------------------------
+
+FRAGMENTS = [
+    "1", "23", "0", "4.5", "2,954", "１２", "一", "两", "十", "百", "千", "万", "亿", "二十", "四五", "〇", "零",
+    "多", "余", "近", "约", "以上", "及以上", "左右", "超过", "不少于", "第", "每", "大", "半", "几", "数",
+    "个", "名", "人次", "万元", "元", "%", "％", "百分之", "个百分点", "年", "月", "日", "周年", "分", "时",
+    "群众", "片区", "举措", "块", "千米", "“", "”", "《", "》", "?", "\ufffd", "-", "至", "~", "—", " ", "\n",
+    "，", "。", "村", "党员", "(含)", "比", "来",
+]
+texty = st.one_of(
+    st.text(max_size=60),
+    st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join),
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=3)), max_size=20).map("".join),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texty)
+def test_never_raises_and_offsets_hold(text):
+    figures = find_figures(text)
+    previous_end = 0
+    for f in figures:
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start : f.end] == f.text
+        assert f.start >= previous_end  # sorted and not overlapping
+        previous_end = f.end
+        assert f.value is None or isinstance(f.value, (int, float))
+        assert f.value_max is None or f.value_max > f.value
+        assert f.kind in {"money", "people", "count", "area", "length", "percent", "duration", "age", "other"}
+        json.dumps(f.to_dict(), ensure_ascii=False)
+
+
+# --- the figures command -----------------------------------------------------------------------------------
+
+
+def run_figures(data: bytes) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "five_star.tui.cli", "figures"], input=data, capture_output=True, timeout=60
+    )
+
+
+def test_figures_command_prints_one_array_per_line():
+    lines = ["投资985万元，带动就业1.7万人次", "", "2023年3月5日", "近10万人次\r", "\xff乱码 3个"]
+    data = "\n".join(lines[:4]).encode("utf-8") + b"\n\xff\xfe 3\xe4\xb8\xaa\n"
+    result = run_figures(data)
+    assert result.returncode == 0 and result.stderr == b""
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert len(out) == 5
+    assert [f["text"] for f in out[0]] == ["985万元", "1.7万人次"]
+    assert out[0][0] == {
+        "text": "985万元", "value": 9850000, "unit": "元", "qualifier": None, "kind": "money", "start": 2, "end": 7,
+    }
+    assert out[1] == [] and out[2] == []
+    assert out[3][0]["start"] == 0 and out[3][0]["text"] == "近10万人次"
+    assert out[4][0]["text"] == "3个" and out[4][0]["start"] == 3  # offsets count the replacement characters
+
+
+def test_figures_command_offsets_are_relative_to_each_line():
+    lines = [f"第{i}行：新增{i}个网格，投入{i}万元" for i in range(1, 200)]
+    result = run_figures(("\n".join(lines) + "\n").encode("utf-8"))
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert len(out) == len(lines)
+    for line, figures in zip(lines, out):
+        assert [line[f["start"] : f["end"]] for f in figures] == [f["text"] for f in figures]
+        assert len(figures) == 2
