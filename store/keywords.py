@@ -8,7 +8,6 @@ Everything is set up on first use: jieba's dictionary and IDF table take about a
 
 from __future__ import annotations
 
-import copy
 import re
 from functools import lru_cache
 from importlib.resources import files
@@ -44,23 +43,30 @@ def domain_tokenizer():
 
 
 @lru_cache(maxsize=1)
-def _extractor():
+def _idf() -> tuple[dict[str, float], float, frozenset[str]]:
+    """jieba's IDF table (word -> weight), the median weight for unseen words, and the stopwords."""
     import jieba.analyse
-    import jieba.posseg
 
-    tok = domain_tokenizer()
-    # Importing jieba.analyse already built a TFIDF with the IDF table loaded; a shallow copy shares that
-    # (read-only) table instead of reading it again, and takes our tokenizer and stopwords.
-    extractor = copy.copy(jieba.analyse.default_tfidf)
-    extractor.tokenizer = tok
-    extractor.postokenizer = jieba.posseg.POSTokenizer(tok)
-    extractor.stop_words = set(extractor.STOP_WORDS) | stopwords()
-    return extractor
+    domain_tokenizer()
+    # Importing jieba.analyse already loaded the IDF table; reuse it rather than reading it again.
+    table = jieba.analyse.default_tfidf
+    return table.idf_freq, table.median_idf, frozenset(table.STOP_WORDS) | stopwords()
 
 
 def top_keywords(text: str, k: int = 8) -> list[str]:
-    """The ``k`` terms of ``text`` with the highest TF-IDF weight, best first."""
+    """The ``k`` terms of ``text`` with the highest TF-IDF weight, best first.
+
+    The same weighting as ``jieba.analyse.extract_tags``, but segmenting without the HMM (new-word
+    guessing): domain words are in the dictionary already, and it makes extraction about a third faster.
+    """
     if k <= 0 or not text or not text.strip():
         return []
-    ranked = _extractor().extract_tags(text, topK=None)
-    return [word for word in ranked if _WORDLIKE.search(word) and not _QUANTITY.fullmatch(word)][:k]
+    idf, median, stop = _idf()
+    counts: dict[str, int] = {}
+    for word in domain_tokenizer().cut(text, HMM=False):
+        word = word.strip()
+        if len(word) < 2 or word.lower() in stop or not _WORDLIKE.search(word) or _QUANTITY.fullmatch(word):
+            continue
+        counts[word] = counts.get(word, 0) + 1
+    ranked = sorted(counts, key=lambda w: (-counts[w] * idf.get(w, median), w))
+    return ranked[:k]

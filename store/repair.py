@@ -40,6 +40,8 @@ _PINYIN_LOST_PAREN = re.compile(
 
 def remove_pinyin_annotations(line: str) -> tuple[str, int]:
     """Drop pinyin glued after characters by a converter: 鄉(xiāng) → 鄉."""
+    if ")" not in line and "）" not in line:
+        return line, 0
     line, damaged = _PINYIN_LOST_PAREN.subn("", line)
     line, clean = _PINYIN_ANNOTATION.subn("", line)
     return line, damaged + clean
@@ -72,6 +74,8 @@ _REPLACEMENT_RUN = re.compile(r"\ufffd+")
 
 def remove_lost_indent(line: str) -> tuple[str, int]:
     """'????盛夏時節' / '������本报讯': a converter's lost full-width indent at the start of a line."""
+    if "?" not in line and "\ufffd" not in line:
+        return line, 0
     match = _LEADING_LOST.match(line)
     if not match:
         return line, 0
@@ -80,6 +84,8 @@ def remove_lost_indent(line: str) -> tuple[str, int]:
 
 def remove_replacement_chars(line: str) -> tuple[str, int]:
     """U+FFFD runs left inside a line stand for lost spaces; keep a space only between words."""
+    if "\ufffd" not in line:
+        return line, 0
     count = 0
 
     def fix(match: re.Match) -> str:
@@ -96,6 +102,8 @@ _MOJIBAKE_START = re.compile(r"\?!")
 
 def restore_question_marks(line: str) -> tuple[str, int]:
     """A '?' closing a real question (如何爭創?) becomes '？'; other '?' are left to later repairs."""
+    if "?" not in line:
+        return line, 0
     count = 0
     out = []
     last = 0
@@ -116,6 +124,8 @@ def restore_mojibake_stops(line: str) -> tuple[str, int]:
 
 def restore_lost_spaces(line: str) -> tuple[str, int]:
     """Remaining '?' between words were spaces (本報記者?盧松); at the end of a line they were nothing."""
+    if "?" not in line:
+        return line, 0
     count = 0
 
     def fix(match: re.Match) -> str:
@@ -149,22 +159,30 @@ def collapse_doubled_chars(line: str) -> tuple[str, int]:
 _SPACE = r"[ \t\u3000\u00a0]+"
 _NUMBER_CJK_SPACE = re.compile(rf"(?<=[0-9%])({_SPACE})(?={_CJK_CHAR})|(?<={_CJK_CHAR})({_SPACE})(?=[0-9])")
 _PUNCT_SPACE = re.compile(rf"{_SPACE}(?=[{_FULLWIDTH_PUNCT}])|(?<=[{_FULLWIDTH_PUNCT}]){_SPACE}")
+_HAS_SPACE = re.compile(r"[ \t\u3000\u00a0]")
+_HAS_HALFWIDTH = re.compile(r"[,;:!]")
 _HALFWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _HALFWIDTH_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}{_CLOSERS}])([,;:!])(?=[{CJK}“‘（(])")
 
 
 def remove_number_spaces(line: str) -> tuple[str, int]:
     """'2023 年' → '2023年', '示范区 23 个' → '示范区23个': PDF text spaces out every number."""
+    if not _HAS_SPACE.search(line):
+        return line, 0
     return _NUMBER_CJK_SPACE.subn("", line)
 
 
 def remove_punctuation_spaces(line: str) -> tuple[str, int]:
     """'党员干部， 坚持' / '重点工作 、发展': spaces next to full-width punctuation are layout debris."""
+    if not _HAS_SPACE.search(line):
+        return line, 0
     return _PUNCT_SPACE.subn("", line)
 
 
 def widen_punctuation(line: str) -> tuple[str, int]:
     """Half-width ',' between Chinese words (a converter's doing) → '，'."""
+    if not _HAS_HALFWIDTH.search(line):
+        return line, 0
     return _HALFWIDTH_BETWEEN_CJK.subn(lambda m: _HALFWIDTH[m.group(1)], line)
 
 
@@ -225,6 +243,8 @@ def find_lost_text(raw_line: str) -> list[str]:
       are garbage cannot be known exactly, so the flag quotes the stretch up to the first word that
       reads as real Chinese again.
     """
+    if "?" not in raw_line:
+        return []
     flags = []
     for match in _LOST_DIGIT_FIGURE.finditer(raw_line):
         flags.append("lost-digit:" + _t2s().convert(match.group(0)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def _cache_dir() -> Path:
 @lru_cache(maxsize=1)
 def tokenizer():
     """The shared, quiet jieba tokenizer with its cache in the user's cache directory."""
-    import jieba
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # jieba imports pkg_resources, which warns on stderr
+        import jieba
 
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
