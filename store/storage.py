@@ -71,7 +71,7 @@ def damaged(path: Path, reason: str) -> FiveStarError:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Parsing a big library creates millions of containers; the cyclic GC would rescan them over and over."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -87,7 +87,7 @@ def parse_library(payload: bytes, path: Path) -> dict[str, Any]:
     if not payload.strip():
         raise damaged(path, "the file is empty")
     try:
-        with _gc_paused():
+        with gc_paused():
             data = json.loads(payload.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise damaged(path, f"not UTF-8 text at byte {exc.start}") from None
