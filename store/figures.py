@@ -20,6 +20,7 @@ cn2an; only scale words, consecutive-digit ranges (四五万) and Arabic decimal
 
 from __future__ import annotations
 
+import csv
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -41,6 +42,9 @@ SCALE_VALUE = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000
 # A number made of scale words alone counts things (百个, 千名, 万名, 近千万元) but, in front of
 # other units, starts an idiom or an adjective (千年古镇, 万亩良田), so only these kinds accept it.
 BARE_SCALE_KINDS = {"people", "count", "money"}
+# Kinds that can go below zero (负3.9%, 零下4摄氏度); a count or a sum of money written with a minus is
+# more likely a dash or a range.
+SIGNED_KINDS = {"percent", "other"}
 # Commas and full stops that end the clause a lone 一 is judged in.
 CLAUSE_BREAKS = "，。；！？、：,;!?:\n"
 SHORT_QUOTE_MAX = 10
@@ -68,7 +72,8 @@ class Rules:
     context: dict[str, tuple[str, ...]]  # role -> words, longest first
     scale_led: dict[str, tuple[str, ...]]  # scale word -> units written with it (千米, 百分点), longest first
     after_words: tuple[str, ...]  # the ``after`` qualifiers, longest first
-    exclusions: re.Pattern | None
+    unit_final: frozenset[str]  # last characters of units: a hyphen after one joins a range
+    exclusions: re.Pattern
     pattern: re.Pattern
     fold: dict[int, str]
 
@@ -129,6 +134,30 @@ def _load_exclusions() -> set[str]:
     return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
 
 
+# How the gazetteer's committee names are written in news: 张千村民委员会 → 张千村.
+_COMMITTEE = {"社区居民委员会": "社区", "村民委员会": "村", "居民委员会": "社区", "村委会": "村", "居委会": "社区"}
+_COMMITTEE_END = re.compile("(" + "|".join(_COMMITTEE) + ")$")
+_PLACE_SUFFIXES = ("村", "镇", "乡", "社区", "街道", "区", "县", "市")
+
+
+def _gazetteer_look_alikes(pattern: re.Pattern) -> set[str]:
+    """Henan place names that read like counts (三家店镇, 四棵树乡, 八十亩地村, 张千村), as written in news:
+    the committee ending dropped, the 村/镇/乡 kept, so that 种了四棵树 still counts trees."""
+    path = files("five_star.store") / "data" / "henan_divisions.csv"
+    if not path.is_file():
+        return set()
+    names = set()
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = row.get("name") or ""
+            if not any(ch in CN_NUMERAL for ch in name) or not pattern.search(name):
+                continue
+            name = _COMMITTEE_END.sub(lambda m: _COMMITTEE[m.group(1)], name)
+            if name.endswith(_PLACE_SUFFIXES):
+                names.add(name)
+    return names
+
+
 def _alternation(words, gap: str = "") -> str:
     """A regex alternation of ``words`` as a character trie, so the longest word wins and matching stays
     fast; ``gap`` is allowed between the characters of a word (OCR spaces: 个 百 分 点)."""
@@ -162,7 +191,7 @@ def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str
         rf"|[,，](?=[0-9]{{3}}(?![0-9]))"
         rf"|(?<=[{CN_NUMERAL}点]){gap}(?=[{CN_NUMERAL}点]))*"  # OCR spaces inside Chinese numerals only
     )
-    not_inside = rf"(?<![0-9A-Za-z._{CN_NUMERAL}几])"
+    not_inside = rf"(?<![0-9A-Za-z._%{CN_NUMERAL}几])"
     sep = r"(?:至|到|~|-{1,2}|—{1,2}|–)"
     unit_re = _alternation(units, gap="[ \t]{0,4}")
     inner_re = _alternation(inner)
@@ -192,6 +221,7 @@ def rules() -> Rules:
     before, inner, after = _load_qualifiers()
     context = _load_context()
     exclusions = _load_exclusions()
+    pattern = _compile(units, inner, after)
     words = [*units, *before, *inner, *after, *exclusions, *(w for ws in context.values() for w in ws)]
     vocabulary = set(CN_NUMERAL + "点几".join(words))
     return Rules(
@@ -205,8 +235,9 @@ def rules() -> Rules:
             for ch in CN_SCALES
         },
         after_words=tuple(sorted(after, key=len, reverse=True)),
-        exclusions=re.compile(_alternation(exclusions)) if exclusions else None,
-        pattern=_compile(units, inner, after),
+        unit_final=frozenset(surface[-1] for surface in units),
+        exclusions=re.compile(_alternation(exclusions | _gazetteer_look_alikes(pattern))),
+        pattern=pattern,
         fold=_fold_table(vocabulary),
     )
 
@@ -240,6 +271,7 @@ def fold(text: str) -> str:
 # --- numbers ---------------------------------------------------------------------------------------------
 
 _SPACES = re.compile(r"\s+")
+URL = re.compile(r"(?:https?://|www\.)[^\s，。；！？、“”（）《》<>]+", re.IGNORECASE)
 _ARABIC = re.compile(r"([0-9]+(?:[,，][0-9]{3})*(?:\.[0-9]+)?)([十百千万亿]*)")
 
 
@@ -553,6 +585,20 @@ def _prefix_qualifier(folded: str, start: int, rules: Rules) -> tuple[str | None
     return None, start
 
 
+def _sign(folded: str, start: int, rules: Rules) -> tuple[int, int]:
+    """-1 and the new start for 负3.9%, 零下4摄氏度, 增长-2.1%; a hyphen after a number or a unit
+    (2.5亿年-6500万年, 3-5) joins a range instead."""
+    word = ends_with_any(folded, start, rules.context.get("negative", ()))
+    if word is None:
+        return 1, start
+    begin = start - len(word)
+    if word == "-" and begin > 0:
+        before = folded[begin - 1]
+        if before.isascii() and before.isalnum() or before in CN_NUMERAL or before in rules.unit_final:
+            return 1, start
+    return -1, begin
+
+
 def _quantity_value(c: Candidate, unit: Unit, first: str) -> tuple[Decimal, Decimal | None] | None:
     """(value, value_max) in the base unit, scale words and the unit's factor applied."""
     second = c.group("num2")
@@ -674,6 +720,9 @@ def _quantity(c: Candidate, rules: Rules, text: str) -> Figure | None:
         if unit.kind in ("people", "count") and value != value.to_integral_value():
             return None  # 2.2本计划: a section number, not two-point-two books
     start = c.match.start("lost") if lost else c.num_start
+    if unit.kind in SIGNED_KINDS and value is not None and value_max is None:
+        sign, start = _sign(c.folded, start, rules)
+        value *= sign
     prefix, start = _prefix_qualifier(c.folded, start, rules)
     inner = c.group("inner") or c.group("inner2")
     # 多/余 inside the figure says most; then a qualifier in front; then one behind
@@ -716,10 +765,11 @@ def _percent(c: Candidate, rules: Rules, text: str) -> Figure | None:
         if high is None or value_max is not None or high[1] is not None or high[0] <= value:
             return None
         value_max = high[0]
-    prefix, start = _prefix_qualifier(c.folded, c.match.start(), rules)
+    sign, start = _sign(c.folded, c.match.start(), rules) if value_max is None else (1, c.match.start())
+    prefix, start = _prefix_qualifier(c.folded, start, rules)
     return Figure(
         text=text[start:end],
-        value=as_number(value * factor),
+        value=as_number(sign * value * factor),
         unit="%",
         qualifier=prefix or (rules.after.get(suffix) if suffix else None),
         kind="percent",
@@ -738,9 +788,8 @@ def _interpret(c: Candidate, rules: Rules, text: str) -> Figure | None:
 
 
 def _excluded_spans(folded: str, rules: Rules) -> list[tuple[int, int]]:
-    if rules.exclusions is None:
-        return []
-    return [m.span() for m in rules.exclusions.finditer(folded)]
+    """Phrases from figure_exclusions.txt, and web addresses (their %28 and 2020% are escapes)."""
+    return [m.span() for m in URL.finditer(folded)] + [m.span() for m in rules.exclusions.finditer(folded)]
 
 
 def find_figures(text: str) -> list[Figure]:

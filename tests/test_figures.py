@@ -269,6 +269,23 @@ def test_every_exclusion_phrase_yields_nothing():
             assert find_figures(phrase) == [], phrase
 
 
+def test_place_names_that_read_like_counts():
+    # from the bundled gazetteer: the place keeps its suffix, so ordinary counts survive
+    assert found("在三家店镇、四棵树乡和张千村民委员会") == []
+    assert found("种了四棵树") == [("四棵", 4, "棵", None)]
+
+
+def test_web_addresses_are_not_percentages():
+    assert find_figures("见 https://www.test.com/search?q=30%25%2020% 和 issn%280024%2D9114%") == []
+
+
+def test_signed_percentages_and_temperatures():
+    assert found("同比增长-3.8%") == [("-3.8%", -3.8, "%", None)]
+    assert found("负3.9%，零下四摄氏度") == [("负3.9%", -3.9, "%", None), ("零下四摄氏度", -4, "℃", None)]
+    assert found("10%-20%") == [("10%-20%", 10, "%", None)]
+    assert only("建设3-5个").value == 3  # counts take no sign
+
+
 def test_non_integral_counts_are_section_numbers():
     assert found("2.2本计划投资3541.07万元") == [("3541.07万元", 35410700, "元", None)]
 
