@@ -185,6 +185,10 @@ class Library:
         return not self._page_doc
 
     @property
+    def page_count(self) -> int:
+        return len(self._page_doc)
+
+    @property
     def generation(self) -> int:
         """Bumped by every commit, so a reader can tell that its copy is out of date."""
         meta = self._db.table(META_TABLE).get(doc_id=1)

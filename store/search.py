@@ -538,17 +538,18 @@ class SearchIndex:
 
     Building costs about one pass of Python over every character of the library (roughly 2 s per
     10 million characters, i.e. ~20,000 articles); queries then take milliseconds. Safe to query
-    from several threads at once.
+    from several threads at once. ``indexed=False`` skips the bigram index and checks every article
+    instead: the cheaper choice for a single query (the command line).
     """
 
-    def __init__(self, articles: Iterable[Article]) -> None:
+    def __init__(self, articles: Iterable[Article], *, indexed: bool = True) -> None:
         self.articles = list(articles)
         warm_up()
         with gc_paused():
             self._titles = [fold(a.title or "") for a in self.articles]
             # "\n" never survives folding, so a query can never match across the title/text seam.
             self._docs = [title + "\n" + fold(a.text) for title, a in zip(self._titles, self.articles)]
-            self._postings = self._build_postings(self._docs)
+            self._postings = self._build_postings(self._docs) if indexed else None
             self._facets = _Facets(self.articles)
             self._figures = _Figures(self.articles)
 
@@ -626,7 +627,7 @@ class SearchIndex:
         """Ranked hits for ``query`` (a string in the query language, or a parsed ``Query``)."""
         if not isinstance(query, Query):
             query = parse_query(query)
-        numbers = self.matching(query)
+        numbers = self.matching(query) if self._postings is not None else self.scan(query)
         scores = [self._score(number, query) for number in numbers]
         # sorted() is stable with reverse=True too: equal scores keep library order.
         ranked = sorted(range(len(numbers)), key=scores.__getitem__, reverse=True)

@@ -1,0 +1,182 @@
+"""Export articles for Excel and pandas: articles CSV, figures CSV (one row per figure), JSON Lines.
+
+CSV files are UTF-8 with a BOM (Excel otherwise guesses a legacy code page and garbles Chinese), have a
+header row, and every cell has terminal control characters stripped and is neutralised against formula
+injection. Lists inside a cell are joined with ``"; "``: a plain string Excel shows as is and pandas splits
+with ``.str.split("; ")``. Full figure details are in the figures CSV rather than crammed into one cell.
+
+Files are written to a temporary file and moved into place, so an interrupted export never leaves a
+half-written file where a finished one was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from five_star.store.errors import FiveStarError
+from five_star.store.model import Article, DateMention, Figure, StarCount
+from five_star.store.sanitize import neutralise_formula, strip_controls
+from five_star.store.storage import write_atomically
+
+LIST_SEPARATOR = "; "
+
+ARTICLE_COLUMNS = [
+    "id",
+    "title",
+    "city",
+    "counties",
+    "programs",
+    "stars",
+    "authors",
+    "dates",
+    "source",
+    "first_line",
+    "last_line",
+    "figure_count",
+    "figures",
+    "star_counts",
+    "text",
+]
+
+FIGURE_COLUMNS = [
+    "article_id",
+    "title",
+    "city",
+    "source",
+    "figure",
+    "value",
+    "value_max",
+    "unit",
+    "qualifier",
+    "kind",
+    "start",
+    "end",
+]
+
+TIER_NAMES = {1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
+
+
+def cell(value: object) -> str:
+    """One CSV cell: text without control characters, never read as a formula by a spreadsheet."""
+    if value is None:
+        return ""
+    return neutralise_formula(strip_controls(str(value)))
+
+
+def number(value: float | int | None) -> str:
+    """``126000`` rather than ``126000.0`` or ``1.26e+05``: what a spreadsheet reads as the same number."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def joined(items: Iterable[str]) -> str:
+    return LIST_SEPARATOR.join(items)
+
+
+def date_text(date: DateMention) -> str:
+    """ISO form when the date is complete (sorts and parses), otherwise the words as written."""
+    if date.year and date.month and date.day:
+        return f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+    if date.year and date.month:
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.text
+
+
+def tally_text(tally: StarCount) -> str:
+    return f"{TIER_NAMES.get(tally.tier, f'{tally.tier}星')} {number(tally.count)}"
+
+
+def article_row(article: Article) -> list[str]:
+    return [
+        cell(v)
+        for v in (
+            article.id,
+            article.title,
+            article.city,
+            joined(article.counties),
+            joined(article.programs),
+            joined(article.stars),
+            joined(article.authors),
+            joined(date_text(d) for d in article.dates),
+            article.source,
+            article.first_line,
+            article.last_line,
+            len(article.figures),
+            joined(f.text for f in article.figures),
+            joined(tally_text(s) for s in article.star_counts),
+            article.text,
+        )
+    ]
+
+
+def figure_row(article: Article, figure: Figure) -> list[str]:
+    return [
+        cell(v)
+        for v in (
+            article.id,
+            article.title,
+            article.city,
+            article.source,
+            figure.text,
+            number(figure.value),
+            number(figure.value_max),
+            figure.unit,
+            figure.qualifier,
+            figure.kind,
+            figure.start,
+            figure.end,
+        )
+    ]
+
+
+def _csv_bytes(header: list[str], rows: Iterable[list[str]]) -> tuple[bytes, int]:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return buffer.getvalue().encode("utf-8-sig"), count
+
+
+def _save(path: str | os.PathLike, payload: bytes) -> None:
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise FiveStarError(f"cannot export to {target}: it is a folder")
+    if not target.parent.is_dir():
+        raise FiveStarError(f"cannot export to {target}: folder {target.parent} does not exist")
+    try:
+        write_atomically(target, payload)
+    except OSError as exc:
+        raise FiveStarError(f"cannot export to {target}: {exc.strerror or exc}") from None
+
+
+def write_articles_csv(articles: Iterable[Article], path: str | os.PathLike) -> int:
+    """One row per article, columns ``ARTICLE_COLUMNS``; returns the number of rows (header excluded)."""
+    payload, count = _csv_bytes(ARTICLE_COLUMNS, (article_row(a) for a in articles))
+    _save(path, payload)
+    return count
+
+
+def write_figures_csv(articles: Iterable[Article], path: str | os.PathLike) -> int:
+    """One row per figure of every article, columns ``FIGURE_COLUMNS``; returns the number of rows."""
+    rows = (figure_row(a, f) for a in articles for f in a.figures)
+    payload, count = _csv_bytes(FIGURE_COLUMNS, rows)
+    _save(path, payload)
+    return count
+
+
+def write_jsonl(articles: Iterable[Article], path: str | os.PathLike) -> int:
+    """One ``Article.to_dict()`` per line, UTF-8 (JSON escapes control characters itself)."""
+    lines = [json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in articles]
+    _save(path, "".join(lines).encode("utf-8"))
+    return len(lines)

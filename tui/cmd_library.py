@@ -1,0 +1,278 @@
+"""``five-star-tui ingest | reindex | stats | search | export``: the library from the shell.
+
+Tables and progress go through Rich, which writes plain text (no ANSI codes) when the output is not a
+terminal; ``search`` then prints tab-separated lines for scripts. Article text is untrusted: it reaches
+Rich only as ``Text`` (never parsed as markup) and with control characters stripped.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from five_star.store.browse import NO_PROGRAM, UNLOCATED
+from five_star.store.errors import FiveStarError
+from five_star.store.export import TIER_NAMES, write_articles_csv, write_figures_csv, write_jsonl
+from five_star.store.library import IngestReport, Library, default_library_path
+from five_star.store.model import Article
+from five_star.store.sanitize import strip_controls
+
+WRITERS = {"articles": write_articles_csv, "figures": write_figures_csv, "jsonl": write_jsonl}
+
+
+def run(args) -> int:
+    command = {"ingest": ingest, "reindex": reindex, "stats": stats, "search": search, "export": export}
+    return command[args.command](args)
+
+
+def library_path(args) -> Path:
+    return Path(args.db).expanduser() if getattr(args, "db", None) else default_library_path()
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False)
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def safe(text: object) -> Text:
+    """Untrusted text for Rich: never markup, no control characters."""
+    return Text(strip_controls("" if text is None else str(text)))
+
+
+def one_line(text: object) -> str:
+    """A field of a tab-separated line: no tabs, newlines or control characters inside."""
+    return " ".join(strip_controls("" if text is None else str(text)).split())
+
+
+# ---- ingest and reindex --------------------------------------------------------------------------------
+
+
+class IngestProgress:
+    """A progress bar (files, articles, MB/s) on stderr; skipped files are announced as they happen."""
+
+    def __init__(self, console: Console, total: int | None, verb: str) -> None:
+        self.console = console
+        self.started = time.monotonic()
+        self.announced = 0
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} files" if total else "{task.completed} files"),
+            TextColumn("{task.fields[articles]} articles"),
+            TextColumn("{task.fields[speed]}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+            transient=True,
+        )
+        self.task = self.bar.add_task(verb, total=total, articles=0, speed="")
+
+    def __enter__(self) -> IngestProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.bar.stop()
+
+    def __call__(self, report: IngestReport) -> None:
+        for path, reason in report.skipped[self.announced :]:
+            self.console.print(safe(f"five-star-tui: skipped {path}: {reason}"))
+        self.announced = len(report.skipped)
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        speed = f"{report.bytes_read / 1e6 / elapsed:.2f} MB/s"
+        self.bar.update(self.task, completed=report.files, articles=report.articles, speed=speed)
+
+
+def count_files(paths: list[Path]) -> int:
+    from five_star.store.read import find_pages
+
+    return sum(1 for item in find_pages(paths) if isinstance(item, Path))
+
+
+def report_table(report: IngestReport, title: str, seconds: float) -> Table:
+    table = Table(title=title, show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    rows = [
+        ("files read", report.files_read),
+        ("  of which unchanged", report.files_unchanged),
+        ("articles added", report.articles_added),
+        ("articles updated", report.articles_updated),
+        ("articles unchanged", report.articles_unchanged),
+        ("articles removed", report.articles_removed),
+        ("duplicates of stored articles (kept once)", report.duplicates),
+        ("files skipped", len(report.skipped)),
+    ]
+    for what, count in rows:
+        table.add_row(what, f"{count:,}")
+    table.add_row("MB read", f"{report.bytes_read / 1e6:.2f} ({report.bytes_read / 1e6 / max(seconds, 1e-6):.2f} MB/s)")
+    return table
+
+
+def skipped_table(report: IngestReport) -> Table:
+    table = Table(title="Skipped files")
+    table.add_column("file")
+    table.add_column("reason")
+    for path, reason in report.skipped:
+        table.add_row(safe(path), safe(reason))
+    return table
+
+
+def print_report(report: IngestReport, title: str, seconds: float) -> None:
+    out = stdout_console()
+    out.print(report_table(report, title, seconds))
+    if report.skipped:
+        out.print(skipped_table(report))
+
+
+def ingest(args) -> int:
+    paths = [Path(p) for p in args.paths]
+    err = stderr_console()
+    started = time.monotonic()
+    with Library.open(library_path(args)) as library:
+        with IngestProgress(err, count_files(paths), "ingesting") as progress:
+            report = library.ingest(paths, progress=progress)
+        title = f"Ingested into {library.path}"
+    print_report(report, title, time.monotonic() - started)
+    if not report.files_read:
+        err.print("five-star-tui: nothing could be read")
+        return 1
+    return 0
+
+
+def reindex(args) -> int:
+    err = stderr_console()
+    started = time.monotonic()
+    with Library.open(library_path(args), create=False) as library:
+        with IngestProgress(err, library.page_count, "re-extracting") as progress:
+            report = library.reindex(progress=progress)
+        title = f"Re-extracted {library.path}"
+    print_report(report, title, time.monotonic() - started)
+    return 0
+
+
+# ---- stats ---------------------------------------------------------------------------------------------
+
+
+def ranked(counts: Counter, last: str) -> list[tuple[str, int]]:
+    """Most first, the catch-all group at the end."""
+    return sorted(counts.items(), key=lambda item: (item[0] == last, -item[1], item[0]))
+
+
+def count_table(title: str, heading: str, counts: Counter, last: str) -> Table:
+    table = Table(title=title)
+    table.add_column(heading)
+    table.add_column("articles", justify="right")
+    for name, count in ranked(counts, last):
+        table.add_row(safe(name), f"{count:,}")
+    return table
+
+
+def tallies_table(articles: list[Article]) -> Table:
+    """The largest count reported for each tier, per city: reports repeat and update each other, so they
+    are never added up."""
+    largest: dict[str, dict[int, int]] = defaultdict(dict)
+    reports: Counter = Counter()
+    for article in articles:
+        city = article.city or UNLOCATED
+        for tally in article.star_counts:
+            tiers = largest[city]
+            tiers[tally.tier] = max(tiers.get(tally.tier, 0), tally.count)
+            reports[city] += 1
+    table = Table(title="Star tallies per city", caption="largest count reported for each tier")
+    table.add_column("city")
+    for tier in sorted(TIER_NAMES, reverse=True):
+        table.add_column(TIER_NAMES[tier], justify="right")
+    table.add_column("reports", justify="right")
+    for city, count in ranked(reports, UNLOCATED):
+        tiers = largest[city]
+        cells = [f"{tiers[t]:,}" if t in tiers else "" for t in sorted(TIER_NAMES, reverse=True)]
+        table.add_row(safe(city), *cells, f"{count:,}")
+    return table
+
+
+def stats(args) -> int:
+    with Library.open(library_path(args), create=False) as library:
+        articles = library.articles()
+        pages, path = library.page_count, library.path
+    cities = Counter(a.city or UNLOCATED for a in articles)
+    programs = Counter(p for a in articles for p in (dict.fromkeys(a.programs) or [NO_PROGRAM]))
+    out = stdout_console()
+    out.print(safe(f"{len(articles):,} articles from {pages:,} pages in {path}"))
+    out.print(count_table("Articles per city", "city", cities, UNLOCATED))
+    out.print(count_table("Articles per program", "program", programs, NO_PROGRAM))
+    out.print(tallies_table(articles))
+    return 0
+
+
+# ---- search and export ---------------------------------------------------------------------------------
+
+
+def matching_articles(library: Library, text: str, err: Console) -> list[Article]:
+    """Articles matching ``text``, ranked; warnings about ignored parts of the query go to stderr."""
+    from five_star.store.search import SearchIndex, parse_query
+
+    query = parse_query(text)
+    for warning in query.warnings:
+        err.print(safe(f"five-star-tui: ignored {warning}"))
+    articles = library.articles()
+    if query.is_empty:
+        return articles
+    index = SearchIndex(articles, indexed=False)  # one query: checking every article beats building an index
+    by_id = {a.id: a for a in articles}
+    return [by_id[hit.article_id] for hit in index.search(query)]
+
+
+def search(args) -> int:
+    err = stderr_console()
+    with Library.open(library_path(args), create=False) as library:
+        hits = matching_articles(library, args.query, err)
+    if not hits:
+        err.print(safe(f"five-star-tui: no articles match {args.query}"))
+        return 1
+    if sys.stdout.isatty():
+        stdout_console().print(hits_table(hits))
+    else:
+        for article in hits:
+            sys.stdout.write("\t".join(map(one_line, (article.label, article.city, article.source, article.id))) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def hits_table(hits: list[Article]) -> Table:
+    table = Table(title=f"{len(hits):,} articles")
+    table.add_column("title")
+    table.add_column("city")
+    table.add_column("source")
+    for article in hits:
+        table.add_row(safe(article.label), safe(article.city or ""), safe(article.source))
+    return table
+
+
+def export(args) -> int:
+    target = Path(args.output).expanduser()
+    if target.exists() and not args.force:
+        raise FiveStarError(f"{target} already exists; add --force to overwrite it")
+    err = stderr_console()
+    with Library.open(library_path(args), create=False) as library:
+        chosen = matching_articles(library, args.query, err)
+        if args.query.strip():
+            order = {a.id: n for n, a in enumerate(library.articles())}
+            chosen.sort(key=lambda a: order[a.id])  # an export reads best in library order
+    if not chosen:
+        raise FiveStarError(f"no articles match {args.query}; nothing written")
+    rows = WRITERS[args.format](chosen, target)
+    noun = "row" if rows == 1 else "rows"
+    err.print(safe(f"wrote {rows:,} {noun} ({args.format}) to {target}"))
+    return 0
