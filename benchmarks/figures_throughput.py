@@ -47,7 +47,7 @@ def best_rate(work, size: int, repeat: int) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=10.0, help="corpus size in MB (default: %(default)s)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs; the fastest counts (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs, fastest counts (default: %(default)s)")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()

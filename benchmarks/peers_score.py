@@ -195,7 +195,7 @@ def report(name: str, tally: Tally, show_failures: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default = os.environ.get("FIVE_STAR_SHARED") or str(REPO.parent / "shared")
-    parser.add_argument("--shared", default=default, help="the shared folder holding peers/ (default: %(default)s)")
+    parser.add_argument("--shared", default=default, help="folder holding peers/ (default: %(default)s)")
     parser.add_argument("--failures", action="store_true", help="list failing and out-of-scope rows")
     args = parser.parse_args(argv)
     peers = Path(args.shared) / "peers"
@@ -203,13 +203,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peers_score: no peers folder at {peers}", file=sys.stderr)
         return 1
 
-    print(f"{'file / model':<44} {'rows':>5} {'relevant':>9} {'pass':>5} {'rate':>7} {'in scope':>9} {'pass':>5} {'rate':>7}")
+    header = ("rows", "relevant", "pass", "rate", "in scope", "pass", "rate")
+    print(f"{'file / model':<44} " + " ".join(f"{h:>{w}}" for h, w in zip(header, (5, 9, 5, 7, 9, 5, 7))))
     units = score_msrt(peers / "msrt_numberwithunit_zh.jsonl", {"CurrencyModel", "DimensionModel"})
+    percent = score_msrt(peers / "msrt_number_zh.jsonl", {"PercentModel"})
     for model in ("CurrencyModel", "DimensionModel"):
         report(f"msrt_numberwithunit_zh {model}", units[model], args.failures)
-    report("msrt_number_zh PercentModel", score_msrt(peers / "msrt_number_zh.jsonl", {"PercentModel"})["PercentModel"], args.failures)
+    report("msrt_number_zh PercentModel", percent["PercentModel"], args.failures)
     report("jionlp_money (元)", score_jionlp_money(peers / "jionlp_money.jsonl"), args.failures)
-    report("jionlp_money_extract (元 spans)", score_jionlp_extract(peers / "jionlp_money_extract.jsonl"), args.failures)
+    extract = score_jionlp_extract(peers / "jionlp_money_extract.jsonl")
+    report("jionlp_money_extract (元 spans)", extract, args.failures)
     return 0
 
 

@@ -70,8 +70,10 @@ class Rules:
     inner: dict[str, str]
     after: dict[str, str]
     context: dict[str, tuple[str, ...]]  # role -> words, longest first
-    scale_led: dict[str, tuple[str, ...]]  # scale word -> units written with it (千米, 百分点), longest first
-    after_words: tuple[str, ...]  # the ``after`` qualifiers, longest first
+    scale_led: dict[str, tuple[str, ...]]  # scale word -> units written with it (千米, 百分点)
+    timed_classifier: tuple[str, ...]  # 个月, 个小时 …: units of time led by 个
+    before_words: tuple[str, ...]  # the ``before`` qualifiers, longest first (as all word tuples here)
+    after_words: tuple[str, ...]
     unit_final: frozenset[str]  # last characters of units: a hyphen after one joins a range
     exclusions: re.Pattern
     pattern: re.Pattern
@@ -126,7 +128,7 @@ def _load_context() -> dict[str, tuple[str, ...]]:
     roles: dict[str, list[str]] = {}
     for word, role in _data_lines("figure_context.tsv"):
         roles.setdefault(role, []).append(word)
-    return {role: tuple(sorted(words, key=len, reverse=True)) for role, words in roles.items()}
+    return {role: _longest_first(words) for role, words in roles.items()}
 
 
 def _load_exclusions() -> set[str]:
@@ -214,6 +216,10 @@ def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str
     return re.compile(f"{percent}|{quantity}")
 
 
+def _longest_first(words) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     """All data files, loaded and compiled once per process."""
@@ -230,11 +236,10 @@ def rules() -> Rules:
         inner=inner,
         after=after,
         context=context,
-        scale_led={
-            ch: tuple(sorted((u for u in units if u[0] == ch and len(u) > 1), key=len, reverse=True))
-            for ch in CN_SCALES
-        },
-        after_words=tuple(sorted(after, key=len, reverse=True)),
+        scale_led={ch: _longest_first(u for u in units if u[0] == ch and len(u) > 1) for ch in CN_SCALES},
+        timed_classifier=_longest_first(u for u in units if u[0] == "个" and units[u].kind == "duration"),
+        before_words=_longest_first(before),
+        after_words=_longest_first(after),
         unit_final=frozenset(surface[-1] for surface in units),
         exclusions=re.compile(_alternation(exclusions | _gazetteer_look_alikes(pattern))),
         pattern=pattern,
@@ -376,7 +381,7 @@ def as_number(value: Decimal) -> int | float:
 def ends_with_any(text: str, end: int, words: tuple[str, ...]) -> str | None:
     """The first of ``words`` that ``text`` has just before ``end``."""
     for word in words:
-        if text.startswith(word, end - len(word)) and end - len(word) >= 0:
+        if end - len(word) >= 0 and text.startswith(word, end - len(word)):
             return word
     return None
 
@@ -439,7 +444,9 @@ class SpanSet:
 class Candidate:
     """One pattern match, with the folded text it came from; the parts the rules ask for, read once."""
 
-    __slots__ = ("match", "folded", "groups", "is_percent", "num_start", "numeral", "unit_surface", "is_chinese")
+    __slots__ = (
+        "match", "folded", "groups", "is_percent", "num_start", "numeral", "unit_surface", "is_chinese"
+    )
 
     def __init__(self, match: re.Match, folded: str):
         self.match = match
@@ -482,7 +489,9 @@ def is_clock_minutes(c: Candidate, unit: Unit, rules: Rules) -> bool:
         return False
     start = skip_spaces_back(c.folded, c.num_start)
     word = ends_with_any(c.folded, start, rules.context.get("clock", ()))
-    return word is not None and start - len(word) > 0 and c.folded[start - len(word) - 1] in "0123456789" + CN_NUMERAL
+    if word is None or start - len(word) <= 0:
+        return False
+    return c.folded[start - len(word) - 1] in "0123456789" + CN_NUMERAL
 
 
 def is_time_frame(c: Candidate, unit: Unit, rules: Rules, end: int) -> bool:
@@ -533,7 +542,9 @@ def is_indefinite_one(c: Candidate, unit: Unit, rules: Rules) -> bool:
     """一辆, 一幅, 一名“最美志愿者”: 一 with a measure word of things is an article. It counts after 每
     in its clause (每月召开一次, 每个支部确定一名), after 仅/各/至少 and the like, and for durations
     (利用一天时间), unless it is part of a word (每一户, 统一, 之一)."""
-    if c.numeral != "一" or c.group("sep") or c.group("scale") or unit.kind not in ("count", "people", "duration"):
+    if c.numeral != "一" or c.group("sep") or c.group("scale"):
+        return False
+    if unit.kind not in ("count", "people", "duration"):
         return False  # 一吨, 一公里, 一元 are amounts: only measure words of things can be articles
     start = c.num_start
     if ends_with_any(c.folded, start, rules.context.get("one_not_after", ())):
@@ -574,7 +585,7 @@ def n_da_fits(c: Candidate, unit: Unit) -> bool:
 
 def _prefix_qualifier(folded: str, start: int, rules: Rules) -> tuple[str | None, int]:
     """A qualifier written before the number (近10万人次, 不少于1次) and where the figure then starts."""
-    for surface in sorted(rules.before, key=len, reverse=True):
+    for surface in rules.before_words:
         begin = start - len(surface)
         if begin < 0 or not folded.startswith(surface, begin):
             continue
@@ -650,15 +661,14 @@ def _time_after_classifier(c: Candidate, rules: Rules) -> tuple[Unit, str, int] 
     qualifier = rules.inner.get(next_char(c, pos))
     if qualifier is None:
         return None
-    for surface in sorted(rules.units, key=len, reverse=True):
-        unit = rules.units[surface]
-        if unit.kind == "duration" and surface.startswith("个") and c.folded.startswith(surface[1:], pos + 1):
-            return unit, qualifier, pos + len(surface)
+    for surface in rules.timed_classifier:
+        if c.folded.startswith(surface[1:], pos + 1):
+            return rules.units[surface], qualifier, pos + len(surface)
     return None
 
 
 def _unit_and_end(c: Candidate, rules: Rules) -> tuple[Unit, str | None, int]:
-    """The unit, a qualifier written after the number's unit (以上, 左右, 两年多), and where the figure ends."""
+    """The unit, a qualifier written after it (以上, 左右, 两年多), and where the figure ends."""
     split = _time_after_classifier(c, rules)
     if split is not None:
         return split
@@ -675,7 +685,7 @@ def _unit_and_end(c: Candidate, rules: Rules) -> tuple[Unit, str | None, int]:
     if unit.kind == "duration" and not suffix and next_char(c, end) in rules.inner:
         qualifier = rules.inner[c.folded[end]]  # 两年多, 一个小时多
         end += 1
-    if unit.money_alone and next_char(c, end) in CLAUSE_BREAKS + "\0。”":
+    if unit.money_alone and next_char(c, end) in CLAUSE_BREAKS + "\0”":
         unit = rules.units["元"]  # 卖了三五百块。: no noun follows, so 块 is money, not a measure word
     return unit, qualifier, end
 

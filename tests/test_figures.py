@@ -373,7 +373,13 @@ def test_figures_command_prints_one_array_per_line():
     assert len(out) == 5
     assert [f["text"] for f in out[0]] == ["985万元", "1.7万人次"]
     assert out[0][0] == {
-        "text": "985万元", "value": 9850000, "unit": "元", "qualifier": None, "kind": "money", "start": 2, "end": 7,
+        "text": "985万元",
+        "value": 9850000,
+        "unit": "元",
+        "qualifier": None,
+        "kind": "money",
+        "start": 2,
+        "end": 7,
     }
     assert out[1] == [] and out[2] == []
     assert out[3][0]["start"] == 0 and out[3][0]["text"] == "近10万人次"

@@ -132,7 +132,8 @@ def _report(name: str, result: dict) -> None:
 
 if __name__ == "__main__":
     shared = Path(os.environ.get("FIVE_STAR_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
-    gold_items = [json.loads(line) for line in (shared / "gold" / "seeds.jsonl").read_text("utf-8").splitlines() if line]
+    gold_lines = (shared / "gold" / "seeds.jsonl").read_text("utf-8").splitlines()
+    gold_items = [json.loads(line) for line in gold_lines if line]
     _report("gold spans cleaned here", score(own_cleaning_items(gold_items, shared / "seeds")))
     try:
         _report("pipeline articles", score(pipeline_items(gold_items, shared / "seeds")))
