@@ -108,7 +108,7 @@ def vary_programs(text: str, rng: random.Random) -> str:
     return pattern.sub(lambda m: mapping[m.group()] if rng.random() < 0.5 else m.group(), text)
 
 
-def generate_pages(articles: int, seed: int = 1) -> Iterator[tuple[str, str]]:
+def generate_pages(articles: int, seed: int = 1, prefix: str = "gen") -> Iterator[tuple[str, str]]:
     """(file name, page text) until the pages hold about ``articles`` articles."""
     rng = random.Random(seed)
     pages = seed_pages()
@@ -116,15 +116,15 @@ def generate_pages(articles: int, seed: int = 1) -> Iterator[tuple[str, str]]:
     while made < articles:
         stem, text, yields = pages[rng.randrange(len(pages))]
         text = vary_programs(vary_numbers(vary_places(text, rng), rng), rng)
-        yield f"gen_{count:06d}_{stem}.txt", text
+        yield f"{prefix}_{count:06d}_{stem}.txt", text
         made += yields
         count += 1
 
 
-def write_pages(articles: int, folder: Path, seed: int = 1) -> list[Path]:
+def write_pages(articles: int, folder: Path, seed: int = 1, prefix: str = "gen") -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, text in generate_pages(articles, seed):
+    for name, text in generate_pages(articles, seed, prefix):
         path = folder / name
         path.write_text(text, encoding="utf-8")
         paths.append(path)
