@@ -544,7 +544,8 @@ class SearchIndex:
 
     def __init__(self, articles: Iterable[Article], *, indexed: bool = True) -> None:
         self.articles = list(articles)
-        warm_up()
+        if indexed:
+            warm_up()  # an index serves many queries: none of them should wait for jieba
         with gc_paused():
             self._titles = [fold(a.title or "") for a in self.articles]
             # "\n" never survives folding, so a query can never match across the title/text seam.
