@@ -18,6 +18,7 @@ from textual.reactive import var
 
 from five_star.store.browse import BrowseIndex
 from five_star.store.errors import FiveStarError
+from five_star.store.library import IngestReport
 from five_star.tui.screens.browse import BrowseScreen
 from five_star.tui.screens.commands import BrowseCommands
 from five_star.tui.screens.export import ExportRequest
@@ -34,7 +35,7 @@ def display_path(path: Path) -> str:
 
 
 class FiveStarApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it too
     TITLE = "five-star-tui"
     SUB_TITLE = "“五星”支部创建 news browser"
     COMMANDS = App.COMMANDS | {BrowseCommands}
@@ -80,26 +81,26 @@ class FiveStarApp(App[None]):
             return
         index = BrowseIndex(articles)
         self.call_from_thread(setattr, self, "index", index)
+        # Build the search index now, while the person looks at the tree, so the first `/` is instant.
+        self.search("")
 
-    def _read_library(self):
+    def _read_library(self) -> list:
         from five_star.seeds import seed_paths
         from five_star.store.library import Library
 
         self._progress("opening library…", 0, None)
         with Library.open(self.db_path) as library:
             if library.is_empty():
-                paths = seed_paths()
-                self._progress(f"first run: reading {len(paths)} bundled seed pages…", 0, len(paths))
-                library.ingest(paths, progress=self._ingest_progress(len(paths)))
+                total = len(seed_paths())
+
+                def report(done: IngestReport) -> None:
+                    note = f"first run: reading the bundled seed pages ({done.files}/{total})…"
+                    self._progress(note, done.files, total)
+
+                self._progress(f"first run: reading the {total} bundled seed pages…", 0, total)
+                library.ensure_seeded(progress=report)
+            self._progress("loading articles…", 0, None)
             return library.articles()
-
-    def _ingest_progress(self, total: int):
-        def report(*_args, **_kwargs) -> None:
-            report.done += 1
-            self._progress(f"first run: reading bundled seed pages ({report.done}/{total})…", report.done, total)
-
-        report.done = 0
-        return report
 
     def _progress(self, note: str, done: int, total: int | None) -> None:
         self.call_from_thread(setattr, self, "load_progress", (note, done, total))
@@ -109,7 +110,10 @@ class FiveStarApp(App[None]):
         self.exit(return_code=1)
 
     def search(self, query: str) -> list:
-        """Run a query (from any thread): the search index is built once, on first use."""
+        """Run a query (from any thread); the search index is built once, on first use.
+
+        An empty query only makes sure the index exists.
+        """
         with self._search_lock:
             if self._search_index is None:
                 from five_star.store.search import SearchIndex
@@ -117,7 +121,7 @@ class FiveStarApp(App[None]):
                 assert self.index is not None
                 self._search_index = SearchIndex(list(self.index.articles.values()))
             index = self._search_index
-        return index.search(query)
+        return index.search(query) if query.strip() else []
 
     # ---- export -----------------------------------------------------------------------------
 

@@ -79,7 +79,7 @@ class BrowseScreen(Screen):
     # ---- loading ----------------------------------------------------------------------------
 
     def _load_progress(self, progress: tuple[str, int, int | None] | None) -> None:
-        if progress is None:
+        if progress is None or self.index is not None:
             return
         note, done, total = progress
         self.query_one("#loading-label", Label).update(Text(note))
@@ -312,4 +312,6 @@ class BrowseScreen(Screen):
 
     def _export(self, ids: list[str], request: ExportRequest | None) -> None:
         if request is not None and self.index is not None:
-            self.app.write_export([self.index.articles[i] for i in ids], request)
+            # After the dialog has gone, so the notification lands on this screen, not the closing dialog.
+            articles = [self.index.articles[i] for i in ids]
+            self.call_after_refresh(self.app.write_export, articles, request)

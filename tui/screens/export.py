@@ -122,7 +122,12 @@ class ExportDialog(ModalScreen["ExportRequest | None"]):
             return
         request = ExportRequest(self.format, path)
         if path.exists():
-            self.app.push_screen(ConfirmOverwrite(path), lambda yes: self.dismiss(request) if yes else None)
+
+            def answered(overwrite: bool | None) -> None:
+                if overwrite:
+                    self.dismiss(request)
+
+            self.app.push_screen(ConfirmOverwrite(path), answered)
             return
         self.dismiss(request)
 

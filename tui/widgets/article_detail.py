@@ -190,8 +190,22 @@ class FigureStyled(Widget):
     def style_of(self, components: Iterable[str]) -> Style:
         style = Style()
         for component in sorted(set(components), key=self._PRECEDENCE.index):
-            style += self.get_component_rich_style(component, partial=True)
+            style += self._component_style(component)
         return style
+
+    def _component_style(self, component: str) -> Style:
+        """Only what the component's rule sets, but with translucent backgrounds blended as drawn.
+
+        The partial style alone drops a colour's alpha; the full one also carries the parent's colours,
+        which would wipe out the styles layered beneath it.
+        """
+        partial = self.get_component_rich_style(component, partial=True)
+        full = self.get_component_rich_style(component)
+        colours = Style(
+            color=full.color if partial.color is not None else None,
+            bgcolor=full.bgcolor if partial.bgcolor is not None else None,
+        )
+        return colours + partial.without_color
 
 
 class FigureLegend(FigureStyled):

@@ -1,0 +1,84 @@
+"""The installed ``five-star-tui`` in a real pseudo-terminal: first run, search, select, export, quit."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+TIMEOUT = 90  # a first run ingests the seeds and may build jieba's cache
+
+
+def installed_script() -> str:
+    script = shutil.which("five-star-tui", path=str(Path(sys.executable).parent)) or shutil.which("five-star-tui")
+    if script is None:
+        pytest.skip("the five-star-tui console script is not installed")
+    return script
+
+
+def spawn(args: list[str], tmp_path: Path, db: Path):
+    env = dict(os.environ, FIVE_STAR_DB=str(db), TERM="xterm-256color", COLUMNS="140", LINES="40")
+    try:
+        return pexpect.spawn(
+            installed_script(), args, env=env, cwd=str(tmp_path), dimensions=(40, 140),
+            encoding="utf-8", codec_errors="replace", timeout=TIMEOUT,
+        )
+    except (OSError, pexpect.ExceptionPexpect) as exc:
+        pytest.skip(f"no pseudo-terminal here: {exc}")
+
+
+def test_search_select_export_quit_in_a_real_terminal(tmp_path):
+    from five_star.store.library import Library
+
+    db = tmp_path / "data" / "library.json"
+    out = tmp_path / "picked.csv"
+    child = spawn([], tmp_path, db)
+    try:
+        child.expect(r"\d+ articles ·")
+        child.send("/")
+        child.send("红色物业")
+        child.expect(r"\d+ hits? for")
+        child.send("\r")  # to the first hit
+        child.expect(r"hit 1 of")
+        child.send(" ")
+        child.expect("1 selected")
+        child.send("e")
+        child.expect("Save to")
+        child.send("\t")
+        child.send("\x15")  # ctrl+u empties the path field
+        child.send(str(out))
+        child.send("\r")
+        child.expect(r"Exported 1 row to")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with Library.open(db) as library:
+        articles = {a.id: a for a in library.articles()}
+    assert len(rows) == 1
+    article = articles[rows[0]["id"]]
+    assert "红色物业" in (article.title or "") + article.text
+    assert rows[0]["title"] == (article.title or "")
+
+
+def test_a_corrupt_library_gives_one_line_and_no_traceback(tmp_path):
+    db = tmp_path / "library.json"
+    db.write_text('{"_default": {"1": {"broken', encoding="utf-8")
+    child = spawn([], tmp_path, db)
+    try:
+        child.expect(pexpect.EOF)
+        output = child.before
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 1
+    assert "Traceback" not in output
+    assert f"five-star-tui: " in output and "library.json" in output
