@@ -3,7 +3,7 @@
 Matching is exact substring matching on *folded* text. ``fold`` maps every character on its own to
 NFKC (full width → half width, ① → 1), then traditional → simplified (OpenCC t2s, character by
 character), then lower case, and drops whitespace and invisible control/format characters (zero-width
-spaces from scraped pages). Folding character by character, rather than phrase by phrase, is what makes
+spaces from scraped pages) and quotation marks (so 五星支部 finds “五星”支部). Folding character by character, rather than phrase by phrase, is what makes
 it exact: if a query occurs in a text, its folded form occurs in the folded text, so nothing is missed.
 
 The query language (``parse_query`` accepts any string and never raises):
@@ -65,15 +65,19 @@ def _t2s_char(ch: str) -> str:
     return _t2s.convert(ch)
 
 
-def _invisible(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")
+# Chinese news quotes names and slogans (“五星”支部, “红色物业”): a person typing 五星支部 means them too.
+_QUOTE_MARKS = frozenset("\"'“”‘’「」『』《》〈〉")
+
+
+def _dropped(ch: str) -> bool:
+    return ch.isspace() or ch in _QUOTE_MARKS or unicodedata.category(ch) in ("Cc", "Cf")
 
 
 def _fold_once(text: str) -> str:
     out = []
     for ch in text:
         for part in unicodedata.normalize("NFKC", ch):
-            out.extend(c for c in _t2s_char(part).lower() if not _invisible(c))
+            out.extend(c for c in _t2s_char(part).lower() if not _dropped(c))
     return "".join(out)
 
 
