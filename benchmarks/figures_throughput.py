@@ -6,6 +6,9 @@ The corpus is the bundled seed pages' paragraphs, converted to simplified Chines
 annotations and stray spaces removed (what the pipeline hands to ``find_figures``), repeated up to
 ``--mb`` megabytes. It is measured twice: one call per paragraph (as the pipeline calls it, per article)
 and one call on the whole text. Goal, reported not asserted: at least 5 MB/s.
+
+It also times adversarial inputs of 100,000 characters (long numeral runs, spaced numerals, endless
+clauses, unclosed quotes): each must stay linear, well under a second, never minutes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,15 @@ from opencc import OpenCC
 from five_star.seeds import seed_paths
 from five_star.store.figures import find_figures, rules
 
+ADVERSARIAL = {
+    "万万万…": "万" * 100_000,
+    "一 一 一…": "一 " * 50_000,
+    "1111…": "1" * 100_000,
+    "一个一个… after 每": "每" + "一个" * 50_000,
+    "““““…": "“" * 100_000,
+    "spaces then 3个": " " * 100_000 + "3个",
+    "3-3-3-…": "3-" * 50_000,
+}
 PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 
 
@@ -62,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
 
     per_paragraph, found = best_rate(lambda: sum(len(find_figures(p)) for p in corpus), size, args.repeat)
     one_text, _ = best_rate(lambda: len(find_figures(whole)), size, args.repeat)
+    worst = {}
+    for name, text in ADVERSARIAL.items():
+        start = time.perf_counter()
+        find_figures(text)
+        worst[name] = round(time.perf_counter() - start, 3)
     print(
         json.dumps(
             {
@@ -71,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
                 "rules_load_ms": round(load_ms, 1),
                 "per_paragraph_mb_s": round(per_paragraph, 2),
                 "whole_text_mb_s": round(one_text, 2),
-            }
+                "adversarial_100k_chars_s": worst,
+            },
+            ensure_ascii=False,
         )
     )
     return 0

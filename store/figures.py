@@ -47,6 +47,7 @@ BARE_SCALE_KINDS = {"people", "count", "money"}
 SIGNED_KINDS = {"percent", "other"}
 # Commas and full stops that end the clause a lone 一 is judged in.
 CLAUSE_BREAKS = "，。；！？、：,;!?:\n"
+CLAUSE_MAX = 80
 SHORT_QUOTE_MAX = 10
 QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉", '"': '"'}
 
@@ -185,13 +186,15 @@ def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str
     # Stray spaces and at most one line break, never a blank line; bounded so that runs of spaces
     # cannot make the matcher backtrack without end.
     ws = r"[ \t\r]{0,4}(?:\n[ \t\r]{0,4})?"
-    gap = r"[ \t]{1,4}"
-    digit_start = f"[0-9{CN_NUMERAL}]"
+    # OCR spaces inside Chinese numerals (一 百 五 十): one at a time, and a numeral never starts right
+    # after "numeral + space", so a long spaced run is read once, not once from every character.
+    gap = r"[ \t]"
+    digit_start = rf"(?:[0-9]|(?<![{CN_NUMERAL}点]{gap})[{CN_NUMERAL}])"
     num = (
         rf"{digit_start}(?:[0-9{CN_NUMERAL}]"
         rf"|[.点](?=[0-9{CN_DIGITS}])|点(?={gap}[{CN_DIGITS}])"
         rf"|[,，](?=[0-9]{{3}}(?![0-9]))"
-        rf"|(?<=[{CN_NUMERAL}点]){gap}(?=[{CN_NUMERAL}点]))*"  # OCR spaces inside Chinese numerals only
+        rf"|(?<=[{CN_NUMERAL}点]){gap}(?=[{CN_NUMERAL}点]))*"
     )
     not_inside = rf"(?<![0-9A-Za-z._%{CN_NUMERAL}几])"
     sep = r"(?:至|到|~|-{1,2}|—{1,2}|–)"
@@ -202,7 +205,9 @@ def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str
         rf"(?P<lost>[?\ufffd])?{not_inside}(?P<num>{num})"
         rf"(?:(?:{ws}(?P<u1>{unit_re}))?{ws}(?P<sep>{sep}){ws}(?P<num2>{num}))?"
         rf"(?:{ws}(?P<inner>{inner_re}))?"
-        rf"(?:{ws}(?P<scale>[{CN_SCALES}]+))?"
+        # a scale word of its own only after 多/余 or a space (二十多万, 1.7 万): otherwise the number
+        # has taken it already, and letting both try every split of 万万万… costs quadratic time
+        rf"(?:{ws}(?<=[多余\s])(?P<scale>[{CN_SCALES}]+))?"
         rf"(?:{ws}(?P<inner2>{inner_re}))?"
         rf"{ws}(?P<da>大)?(?P<unit>{unit_re})"
         rf"(?P<half>半)?"
@@ -400,9 +405,10 @@ def skip_spaces_back(text: str, pos: int) -> int:
 
 
 def clause_before(text: str, pos: int) -> str:
-    """The text from the start of the clause to ``pos`` (a lone 一 is judged by its own clause)."""
+    """The text from the start of the clause to ``pos`` (a lone 一 is judged by its own clause), at most
+    CLAUSE_MAX characters, so that text without punctuation costs no more than text with it."""
     start = pos
-    while start > 0 and text[start - 1] not in CLAUSE_BREAKS:
+    while start > 0 and pos - start < CLAUSE_MAX and text[start - 1] not in CLAUSE_BREAKS:
         start -= 1
     return text[start:pos]
 
