@@ -49,6 +49,8 @@ SIGNED_KINDS = {"percent", "other"}
 CLAUSE_BREAKS = "，。；！？、：,;!?:\n"
 CLAUSE_MAX = 80
 SHORT_QUOTE_MAX = 10
+# Longer "numbers" are identifiers (订单号 A2021…, ID numbers), never quantities.
+MAX_NUMERAL = 32
 QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉", '"': '"'}
 
 
@@ -326,6 +328,8 @@ def parse_number(numeral: str) -> Decimal | None:
     """The value of one folded numeral without spaces (``12.6万``, ``一百二十八万``, ``2,954``), or None."""
     if not numeral or all(ch in "零〇" for ch in numeral):
         return None  # 零件, 零距离: a zero alone is a word, not a count
+    if len(numeral) > MAX_NUMERAL:
+        return None  # an order number or a code; also keeps values printable and Decimal in range
     arabic = _ARABIC.fullmatch(numeral)
     if arabic:
         digits = arabic.group(1).replace(",", "").replace("，", "")

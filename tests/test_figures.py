@@ -309,6 +309,11 @@ def test_a_lost_leading_digit_gives_no_value():
     assert only("共?30个").value == 30  # a ? before an ordinary number is just punctuation
 
 
+def test_very_long_numbers_are_identifiers_not_figures():
+    assert find_figures("1" * 5000 + "元") == []
+    assert only("我们有 202107211321363588510367 美元").value == 202107211321363588510367
+
+
 def test_fold_keeps_length():
     text = "１２％，兩萬個\u3000"
     assert len(fold(text)) == len(text)
