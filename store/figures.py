@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 import cn2an
+from platformdirs import user_config_dir
 
 from five_star.store.model import Figure
 
@@ -134,9 +136,22 @@ def _load_context() -> dict[str, tuple[str, ...]]:
     return {role: _longest_first(words) for role, words in roles.items()}
 
 
+def user_exclusions_path() -> Path:
+    """Where a user adds phrases of their own, in the same format as the bundled figure_exclusions.txt."""
+    return Path(user_config_dir("five-star-tui")) / "figure_exclusions.txt"
+
+
+def _phrases(text: str) -> set[str]:
+    return {line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")}
+
+
 def _load_exclusions() -> set[str]:
-    text = (files("five_star.store") / "data" / "figure_exclusions.txt").read_text(encoding="utf-8")
-    return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    phrases = _phrases((files("five_star.store") / "data" / "figure_exclusions.txt").read_text(encoding="utf-8"))
+    try:
+        phrases |= _phrases(user_exclusions_path().read_text(encoding="utf-8", errors="replace"))
+    except OSError:  # no file of one's own is the usual case
+        pass
+    return phrases
 
 
 # How the gazetteer's committee names are written in news: 张千村民委员会 → 张千村.

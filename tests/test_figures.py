@@ -286,6 +286,21 @@ def test_signed_percentages_and_temperatures():
     assert only("建设3-5个").value == 3  # counts take no sign
 
 
+def test_a_user_can_add_exclusions(tmp_path, monkeypatch):
+    from five_star.store.figures import user_exclusions_path
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert found("开展“双百”活动，共建三百工程") == [("三百工程", 300, "工程", None)]
+    user_exclusions_path().parent.mkdir(parents=True)
+    user_exclusions_path().write_text("# mine\n三百工程\n", encoding="utf-8")
+    rules.cache_clear()
+    try:
+        assert found("开展“双百”活动，共建三百工程") == []
+    finally:
+        monkeypatch.undo()
+        rules.cache_clear()
+
+
 def test_non_integral_counts_are_section_numbers():
     assert found("2.2本计划投资3541.07万元") == [("3541.07万元", 35410700, "元", None)]
 
