@@ -146,7 +146,8 @@ def _phrases(text: str) -> set[str]:
 
 
 def _load_exclusions() -> set[str]:
-    phrases = _phrases((files("five_star.store") / "data" / "figure_exclusions.txt").read_text(encoding="utf-8"))
+    bundled = files("five_star.store") / "data" / "figure_exclusions.txt"
+    phrases = _phrases(bundled.read_text(encoding="utf-8"))
     try:
         phrases |= _phrases(user_exclusions_path().read_text(encoding="utf-8", errors="replace"))
     except OSError:  # no file of one's own is the usual case
