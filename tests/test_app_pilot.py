@@ -455,11 +455,8 @@ async def export_to(pilot, path, format_steps: int = 0) -> None:
     """In the open export dialog: pick the format (down ``format_steps`` times), type a path, Enter."""
     dialog = pilot.app.screen
     assert isinstance(dialog, ExportDialog)
-    for _ in range(format_steps):
-        await pilot.press("down")
     if format_steps:
-        await pilot.press("enter")
-    await pilot.press("tab")
+        await pilot.press("shift+tab", *["down"] * format_steps, "enter", "tab")
     path_input = dialog.query_one("#export-path", Input)
     assert path_input.has_focus
     path_input.value = ""
@@ -531,7 +528,7 @@ async def test_export_as_json_lines_writes_the_full_records(db, articles, tmp_pa
         assert str(app.screen.query_one("#export-scope").render()) == (
             f"Nothing is selected, so all {len(articles)} articles in the library."
         )
-        await pilot.press("down", "down", "enter")
+        await pilot.press("shift+tab", "down", "down", "enter", "tab")
         assert app.screen.query_one("#export-path", Input).value.endswith(".jsonl")
         await export_to(pilot, out)
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -18,7 +18,7 @@ from textual.reactive import var
 
 from five_star.store.browse import BrowseIndex
 from five_star.store.errors import FiveStarError
-from five_star.store.library import IngestReport
+from five_star.store.library import IngestReport, Library, default_library_path
 from five_star.tui.screens.browse import BrowseScreen
 from five_star.tui.screens.commands import BrowseCommands
 from five_star.tui.screens.export import ExportRequest
@@ -79,14 +79,20 @@ class FiveStarApp(App[None]):
         except (FiveStarError, OSError) as exc:
             self.call_from_thread(self._fail, str(exc))
             return
-        index = BrowseIndex(articles)
-        self.call_from_thread(setattr, self, "index", index)
-        # Build the search index now, while the person looks at the tree, so the first `/` is instant.
+        self.call_from_thread(setattr, self, "index", BrowseIndex(articles))
+
+    def watch_index(self, index: BrowseIndex | None) -> None:
+        if index is not None:
+            # Once the tree is on screen, build the search index while the person looks at it,
+            # so the first `/` is instant and the first paint does not wait for it.
+            self.call_after_refresh(self.prepare_search)
+
+    @work(thread=True, group="search-index")
+    def prepare_search(self) -> None:
         self.search("")
 
     def _read_library(self) -> list:
         from five_star.seeds import seed_paths
-        from five_star.store.library import Library
 
         self._progress("opening library…", 0, None)
         with Library.open(self.db_path) as library:
@@ -153,8 +159,6 @@ class FiveStarApp(App[None]):
 
 def run_app(args) -> int:
     """Entry point from ``five-star-tui`` with no command: browse the library at ``args.db``."""
-    from five_star.store.library import default_library_path
-
     path = Path(args.db).expanduser() if getattr(args, "db", None) else default_library_path()
     app = FiveStarApp(path)
     app.run()

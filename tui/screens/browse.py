@@ -52,7 +52,6 @@ class BrowseScreen(Screen):
         super().__init__()
         self.index: BrowseIndex | None = None
         self.grouping = Grouping.CITY
-        self.selected: set[str] = set()
         self.search_query = ""
         self.hits: list = []  # ranked search hits, empty when no search is active
         self.hit_spans: dict[str, list[tuple[str, int, int]]] = {}
@@ -72,7 +71,6 @@ class BrowseScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(StatusBar).note = "opening library…"
         self.watch(self.app, "index", self._index_loaded)
         self.watch(self.app, "load_progress", self._load_progress)
 
@@ -119,7 +117,6 @@ class BrowseScreen(Screen):
         message = f"No hits for “{one_line(self.search_query)}”" if shown is not None else "The library is empty."
         view = TreeView(self.index, self.grouping, shown, empty_message=message)
         tree.show_view(view, expand_all=shown is not None and len(shown) <= EXPAND_ALL_HITS)
-        tree.set_selected(self.selected)
 
     @on(Tree.NodeHighlighted, "#tree")
     def _node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
@@ -154,6 +151,9 @@ class BrowseScreen(Screen):
     # ---- search -----------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        if self.index is None:  # nothing to search until the library has loaded
+            self.app.bell()
+            return
         bar = self.query_one(SearchBar)
         bar.display = True
         bar.focus()
@@ -253,29 +253,22 @@ class BrowseScreen(Screen):
 
     # ---- selection --------------------------------------------------------------------------
 
-    @on(ArticleTree.SelectionToggled)
-    def _toggle_selection(self, event: ArticleTree.SelectionToggled) -> None:
-        ids = set(event.ids)
-        if ids <= self.selected:
-            self.selected -= ids
-        else:
-            self.selected |= ids
-        self._selection_changed()
+    @property
+    def selected(self) -> set[str]:
+        return self.query_one(ArticleTree).selected
 
     def action_select_shown(self) -> None:
-        self.selected |= set(self.shown_ids())
-        self._selection_changed()
+        self.query_one(ArticleTree).select(self.shown_ids())
 
     def action_clear_selection(self) -> None:
-        self.selected.clear()
-        self._selection_changed()
+        self.query_one(ArticleTree).clear_selection()
 
-    def _selection_changed(self) -> None:
-        self.query_one(ArticleTree).set_selected(self.selected)
-        self.query_one(StatusBar).selected = len(self.selected)
-        tree = self.query_one(ArticleTree)
-        if tree.cursor_node is not None and tree.cursor_node.data is not None and not tree.cursor_node.data.is_article:
-            self.query_one(ArticleDetail).show_summary(self._summary(tree.cursor_node.data))
+    @on(ArticleTree.SelectionChanged)
+    def _selection_changed(self, event: ArticleTree.SelectionChanged) -> None:
+        self.query_one(StatusBar).selected = event.count
+        node = self.query_one(ArticleTree).cursor_node
+        if node is not None and node.data is not None and not node.data.is_article:
+            self.query_one(ArticleDetail).show_summary(self._summary(node.data))
 
     # ---- figures ----------------------------------------------------------------------------
 

@@ -68,6 +68,8 @@ class ExportDialog(ModalScreen["ExportRequest | None"]):
     """Asks what format and where; answers an ExportRequest, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    # Enter straight away exports with the defaults; shift+tab reaches the format choice.
+    AUTO_FOCUS = "#export-path"
 
     def __init__(self, scope: str, default_path: Path) -> None:
         super().__init__()
@@ -81,15 +83,12 @@ class ExportDialog(ModalScreen["ExportRequest | None"]):
             with RadioSet(id="export-format"):
                 for index, (key, label) in enumerate(FORMATS.items()):
                     yield RadioButton(label, value=index == 0, id=f"format-{key}")
-            yield Label("Save to (Enter exports):")
+            yield Label("Save to (Enter exports; Shift+Tab goes to the format):")
             yield Input(value=str(self.default_path), id="export-path")
             yield Label("", id="export-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#export-format", RadioSet).focus()
 
     @property
     def format(self) -> str:

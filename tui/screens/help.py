@@ -51,8 +51,10 @@ class HelpScreen(ModalScreen[None]):
         ]
         yield "Export dialog", [
             *_bindings(ExportDialog),
+            Binding("enter", "submit", "Export (in the path field, where the dialog opens)"),
+            Binding("shift+tab", "focus_previous", "Previous field: the format choice"),
             Binding("tab", "focus_next", "Next field"),
-            Binding("enter", "submit", "Export (in the path field)"),
+            Binding("up", "move", "Choose a format (then Enter or space)", key_display="↑ ↓"),
             *_bindings(ConfirmOverwrite),
         ]
 

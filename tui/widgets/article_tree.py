@@ -72,19 +72,20 @@ class ArticleTree(Tree[NodeRef]):
         "article-tree--empty",
     }
 
-    class SelectionToggled(Message):
-        """The user asked to flip the selection of these articles (all on, or all off if all were on)."""
+    class SelectionChanged(Message):
+        """The set of selected articles changed."""
 
-        def __init__(self, ids: tuple[str, ...]) -> None:
+        def __init__(self, count: int) -> None:
             super().__init__()
-            self.ids = ids
+            self.count = count
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("library", id=id)
         self.show_root = False
         self.auto_expand = True
         self.view: TreeView | None = None
-        self.selected: Collection[str] = frozenset()
+        # The tree owns the selection, so a key that acts on it right after space sees the change.
+        self.selected: set[str] = set()
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -160,11 +161,27 @@ class ArticleTree(Tree[NodeRef]):
 
     # ---- rendering --------------------------------------------------------------------------
 
-    def set_selected(self, selected: Collection[str]) -> None:
-        """Repaint the selection marks of every loaded node."""
-        self.selected = selected
+    def toggle(self, ids: Collection[str]) -> None:
+        """Select all of ``ids``, or unselect them if they all were selected already."""
+        ids = set(ids)
+        if ids <= self.selected:
+            self.selected -= ids
+        else:
+            self.selected |= ids
+        self._selection_changed()
+
+    def select(self, ids: Collection[str]) -> None:
+        self.selected |= set(ids)
+        self._selection_changed()
+
+    def clear_selection(self) -> None:
+        self.selected.clear()
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
         for node in _walk(self.root):
             node.refresh()
+        self.post_message(self.SelectionChanged(len(self.selected)))
 
     def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
         ref = node.data
@@ -201,7 +218,7 @@ class ArticleTree(Tree[NodeRef]):
     def action_toggle_selection(self) -> None:
         node = self.cursor_node
         if node is not None and node.data is not None and node.data.ids:
-            self.post_message(self.SelectionToggled(node.data.ids))
+            self.toggle(node.data.ids)
 
     def action_expand_node(self) -> None:
         node = self.cursor_node

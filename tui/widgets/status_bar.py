@@ -19,7 +19,7 @@ class StatusBar(Widget):
     query: reactive[str] = reactive("")
     hit_count: reactive[int | None] = reactive(None)  # None: no search active
     hit_position: reactive[int | None] = reactive(None)
-    note: reactive[str] = reactive("")  # e.g. "opening library…"
+    note: reactive[str] = reactive("opening library…")  # shown instead of the counts while loading
 
     def render(self) -> Text:
         dim = self.get_component_rich_style("status-bar--dim")
