@@ -200,39 +200,59 @@ def _alternation(words, gap: str = "") -> str:
     return build(trie, "")
 
 
+# Where a space inside Chinese numerals is an OCR split of one number, as (what ends before the space,
+# what starts after it), both single characters (regex classes) so they fit fixed-width look-behinds.
+# Anything else is two numbers: 百分之五十 二十多万人 is 50 % and 200,000 people, never 五十二.
+_NUMERAL_GAPS = (
+    (f"[{CN_DIGITS}]", f"[{CN_SCALES}]"),  # 一 百, 二 十多万: a digit takes its scale word
+    ("[十百千]", "[万亿]"),  # 五十 万元, 两千 万: a larger scale word multiplies what came before
+    ("万", "亿"),
+    (f"[{CN_NUMERAL}]", "点"),  # 百分之一 点五
+    ("点", f"[{CN_DIGITS}]"),  # 四点 五
+    (r"[ \t]" + f"[{CN_SCALES}]", f"[{CN_DIGITS}]"),  # 一 百 五 十: spaced character by character
+)
+
+
 def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str]) -> re.Pattern:
     # Stray spaces and at most one line break, never a blank line; bounded so that runs of spaces
     # cannot make the matcher backtrack without end.
     ws = r"[ \t\r]{0,4}(?:\n[ \t\r]{0,4})?"
-    # OCR spaces inside Chinese numerals (一 百 五 十): one at a time, and a numeral never starts right
-    # after "numeral + space", so a long spaced run is read once, not once from every character.
+    # OCR spaces inside Chinese numerals (一 百 五 十), one at a time and only where the two sides are
+    # one number (see _NUMERAL_GAPS); a numeral never starts right after such a space, so a long spaced
+    # run is read once, not once from every character.
     gap = r"[ \t]"
-    digit_start = rf"(?:[0-9]|(?<![{CN_NUMERAL}点]{gap})[{CN_NUMERAL}])"
+    bridged = "|".join(rf"(?<={before}){gap}(?={after})" for before, after in _NUMERAL_GAPS)
+    continues = "|".join(rf"(?<={before}{gap}){after}" for before, after in _NUMERAL_GAPS)
+    digit_start = rf"(?:[0-9]|(?<!{gap})[{CN_NUMERAL}]|(?!{continues})[{CN_NUMERAL}])"
     num = (
         rf"{digit_start}(?:[0-9{CN_NUMERAL}]"
         rf"|[.点](?=[0-9{CN_DIGITS}])|点(?={gap}[{CN_DIGITS}])"
         rf"|[,，](?=[0-9]{{3}}(?![0-9]))"
-        rf"|(?<=[{CN_NUMERAL}点]){gap}(?=[{CN_NUMERAL}点]))*"
+        rf"|{bridged})*"
     )
     not_inside = rf"(?<![0-9A-Za-z._%{CN_NUMERAL}几])"
+    # 二十来|万人, 十多|万人: a scale word after "numeral + 多/余/来" is the tail of that number, whether or
+    # not the number was read, never a number of its own
+    not_a_tail = rf"(?<![0-9{CN_NUMERAL}][多余来])"
     sep = r"(?:至|到|~|-{1,2}|—{1,2}|–)"
     unit_re = _alternation(units, gap="[ \t]{0,4}")
     inner_re = _alternation(inner)
     after_re = _alternation(after)
     quantity = (
-        rf"(?P<lost>[?\ufffd])?{not_inside}(?P<num>{num})"
+        rf"(?P<lost>[?\ufffd])?(?=[0-9{CN_NUMERAL}]){not_inside}{not_a_tail}(?P<num>{num})"
         rf"(?:(?:{ws}(?P<u1>{unit_re}))?{ws}(?P<sep>{sep}){ws}(?P<num2>{num}))?"
         rf"(?:{ws}(?P<inner>{inner_re}))?"
-        # a scale word of its own only after 多/余 or a space (二十多万, 1.7 万): otherwise the number
-        # has taken it already, and letting both try every split of 万万万… costs quadratic time
-        rf"(?:{ws}(?<=[多余\s])(?P<scale>[{CN_SCALES}]+))?"
+        # a scale word of its own only after 多/余 (二十多万) or after an Arabic number and a space
+        # (1.7 万): otherwise the number has taken it already (letting both try every split of 万万万…
+        # costs quadratic time), or it is the start of another number (三十 十人)
+        rf"(?:(?:(?<=[多余])|(?<=[0-9])(?={ws}[百千万亿])){ws}(?<=[多余\s])(?P<scale>[{CN_SCALES}]+))?"
         rf"(?:{ws}(?P<inner2>{inner_re}))?"
         rf"{ws}(?P<da>大)?(?P<unit>{unit_re})"
         rf"(?P<half>半)?"
         rf"(?P<after>{after_re})?"
     )
     percent = (
-        rf"{not_inside}(?P<pfx>[百千万])[ \t]*分[ \t]*之{ws}(?P<pnum>{num})"
+        rf"(?=[百千万]){not_inside}(?P<pfx>[百千万])[ \t]*分[ \t]*之{ws}(?P<pnum>{num})"
         rf"(?:{ws}(?P<psep>{sep}){ws}(?:[百千万][ \t]*分[ \t]*之{ws})?(?P<pnum2>{num}))?"
         rf"(?P<pafter>{after_re})?"
     )

@@ -314,6 +314,36 @@ def test_spaces_and_a_line_break_inside_a_figure():
     assert found("一 百 五 十 个 百 分 点") == [("一 百 五 十 个 百 分 点", 150, "百分点", None)]
 
 
+def test_a_space_between_two_complete_numbers_keeps_them_apart():
+    # cleaned article text keeps the spaces between CJK phrases (headlines such as 支部强 产业旺)
+    assert found("百分之五十 二十多万人参加") == [
+        ("百分之五十", 50, "%", None),
+        ("二十多万人", 200000, "人", "多"),
+    ]
+    assert found("百分之十 二十多万人") == [("百分之十", 10, "%", None), ("二十多万人", 200000, "人", "多")]
+    assert found("三十 二人") == [("二人", 2, "人", None)]
+    assert found("三十 十人") == [("十人", 10, "人", None)]
+    assert found("五十 百人") == [("百人", 100, "人", None)]
+    assert found("3 十人") == [("十人", 10, "人", None)]
+
+
+def test_a_space_inside_one_number_is_bridged():
+    assert found("投资五十 万元") == [("五十 万元", 500000, "元", None)]
+    assert found("二 十多万人") == [("二 十多万人", 200000, "人", "多")]
+    assert found("二十多 万人") == [("二十多 万人", 200000, "人", "多")]
+    assert found("投资 985 万元") == [("985 万元", 9850000, "元", None)]
+    assert found("5 千元") == [("5 千元", 5000, "元", None)]
+    assert found("百分之五 十") == [("百分之五 十", 50, "%", None)]
+    assert found("百分之一 点五") == [("百分之一 点五", 1.5, "%", None)]
+    assert found("四点 五个百分点") == [("四点 五个百分点", 4.5, "百分点", None)]
+
+
+def test_a_scale_word_after_numeral_and_qualifier_never_starts_a_number():
+    # 二十来万 is left out (vague, like 几), and its 万人 is not 10,000 people of its own
+    assert found("二十来万人") == []
+    assert found("百分之二十多万人") == [("百分之二十", 20, "%", None)]
+
+
 def test_a_blank_line_separates():
     assert find_figures("共13\n\n条") == []
 
