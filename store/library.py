@@ -33,6 +33,8 @@ from five_star.store.storage import (
     BatchMiddleware,
     LibraryStorage,
     WriteLock,
+    gc_paused,
+    read_rows,
     remove_stale_temps,
 )
 
@@ -119,15 +121,78 @@ class _Batch:
         return bool(self.pages)
 
 
+@dataclass
+class _Contents:
+    """What readers need, streamed from the file row by row: no TinyDB, no raw page text kept."""
+
+    generation: int = 0
+    pages: dict[str, str] = field(default_factory=dict)  # key -> sha256, in library order
+    articles: list[Article] = field(default_factory=list)  # library order
+
+    @classmethod
+    def read(cls, path: Path) -> _Contents:
+        contents = cls()
+        if not path.exists():
+            return contents
+        page_order: dict[str, int] = {}
+        placed: list[tuple[str, int, Article]] = []
+        with gc_paused():
+            for table, doc_id, row in read_rows(path):
+                if table == PAGES:
+                    page_order[row["path"]] = int(doc_id)
+                    contents.pages[row["path"]] = row["sha256"]
+                elif table == ARTICLES:
+                    placed.append((row["page"], int(doc_id), Article.from_dict(row)))
+                elif table == META_TABLE:
+                    contents.generation = row.get("generation", 0)
+            contents.pages = dict(sorted(contents.pages.items(), key=lambda item: page_order[item[0]]))
+            placed.sort(key=lambda item: (page_order.get(item[0], 0), item[1]))
+            contents.articles = [article for _, _, article in placed]
+        return contents
+
+
+class _Session:
+    """A writer's view: TinyDB loaded from disk under the lock, with the indexes ingest needs."""
+
+    def __init__(self, db: TinyDB) -> None:
+        self.db = db
+        self.middleware: BatchMiddleware = db.storage
+        self.page_doc: dict[str, int] = {}
+        self.page_sha: dict[str, str] = {}
+        self.page_articles: dict[str, list[int]] = {}
+        for doc in sorted(db.table(PAGES), key=lambda d: d.doc_id):
+            self.page_doc[doc["path"]] = doc.doc_id
+            self.page_sha[doc["path"]] = doc["sha256"]
+            self.page_articles[doc["path"]] = []
+        self.owner: dict[str, str] = {}  # article id -> page key
+        for doc in db.table(ARTICLES):
+            self.page_articles.setdefault(doc["page"], []).append(doc.doc_id)
+            self.owner[doc["id"]] = doc["page"]
+        self.last_commit = time.monotonic()
+        self.last_write_seconds = 0.0
+
+    def stored_rows(self, key: str) -> list[dict[str, Any]]:
+        table = self.db.table(ARTICLES)
+        return [dict(table.get(doc_id=doc_id)) for doc_id in self.page_articles.get(key, [])]
+
+    def stored_page(self, key: str) -> dict[str, Any]:
+        return self.db.table(PAGES).get(doc_id=self.page_doc[key])
+
+
 class Library:
-    """An open library file. Reading never locks; ``ingest``/``reindex`` hold the writer lock while they run."""
+    """An open library file. Reading never locks; ``ingest``/``reindex`` hold the writer lock while they run.
+
+    Opening streams the file once and keeps the articles (not TinyDB's copy of every row, nor the raw
+    pages): that is what makes a 20,000-article library open in about a second. A write session loads
+    the whole database into TinyDB, from disk, under the lock, and drops it when done.
+    """
 
     def __init__(self, path: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         self.path = path
         self.batching = Batching()
         self._lock = WriteLock(path, lock_timeout)
-        self._db: TinyDB | None = None
-        self._load()
+        self._contents: _Contents | None = _Contents.read(path)
+        self._by_id: dict[str, Article] | None = None
 
     # ---- opening ---------------------------------------------------------------------------------------
 
@@ -144,33 +209,9 @@ class Library:
             raise FiveStarError(f"no library at {path}; `five-star-tui ingest PATH` creates one")
         return cls(path, lock_timeout=lock_timeout)
 
-    def _load(self) -> None:
-        if self._db is not None:
-            self._db.close()
-        self._db = TinyDB(self.path, lock=self._lock, storage=BatchMiddleware(LibraryStorage))
-        self._middleware: BatchMiddleware = self._db.storage
-        pages = self._db.table(PAGES)
-        self._page_doc: dict[str, int] = {}
-        self._page_sha: dict[str, str] = {}
-        self._page_articles: dict[str, list[int]] = {}
-        for doc in sorted(pages, key=lambda d: d.doc_id):
-            self._page_doc[doc["path"]] = doc.doc_id
-            self._page_sha[doc["path"]] = doc["sha256"]
-            self._page_articles[doc["path"]] = []
-        self._owner: dict[str, str] = {}  # article id -> page key
-        for doc in self._db.table(ARTICLES):
-            self._page_articles.setdefault(doc["page"], []).append(doc.doc_id)
-            self._owner[doc["id"]] = doc["page"]
-        self._forget_articles()
-
-    def _forget_articles(self) -> None:
-        self._articles: list[Article] | None = None
-        self._by_id: dict[str, Article] | None = None
-
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        self._contents = None
+        self._by_id = None
         self._lock.release()
 
     def __enter__(self) -> Library:
@@ -181,58 +222,67 @@ class Library:
 
     # ---- reading ---------------------------------------------------------------------------------------
 
+    @property
+    def contents(self) -> _Contents:
+        """Read again after a write session, on first use."""
+        if self._contents is None:
+            self._contents = _Contents.read(self.path)
+            self._by_id = None
+        return self._contents
+
     def is_empty(self) -> bool:
-        return not self._page_doc
+        return not self.contents.pages
 
     @property
     def page_count(self) -> int:
-        return len(self._page_doc)
+        return len(self.contents.pages)
 
     @property
     def generation(self) -> int:
         """Bumped by every commit, so a reader can tell that its copy is out of date."""
-        meta = self._db.table(META_TABLE).get(doc_id=1)
-        return meta["generation"] if meta else 0
+        return self.contents.generation
 
     def articles(self) -> list[Article]:
         """Every article, page by page in the order the pages were first added, each page in file order.
 
-        Built once per open (and after each commit) and shared: treat the articles as read-only.
+        The articles are shared between calls: treat them as read-only.
         """
-        if self._articles is None:
-            table = self._db.table(ARTICLES)
-            self._articles = [
-                Article.from_dict(table.get(doc_id=doc_id)) for key in self._page_doc for doc_id in self._page_articles[key]
-            ]
-        return list(self._articles)
+        return list(self.contents.articles)
 
     def get(self, article_id: str) -> Article | None:
         if self._by_id is None:
-            self._by_id = {article.id: article for article in self.articles()}
+            self._by_id = {article.id: article for article in self.contents.articles}
         return self._by_id.get(article_id)
 
     def pages(self) -> list[Page]:
-        """Every stored page with its articles (raw text included)."""
-        articles = self._db.table(ARTICLES)
-        out = []
-        for row in sorted(self._db.table(PAGES), key=lambda d: d.doc_id):
-            page = Page.from_dict(row)
-            page.articles = [Article.from_dict(articles.get(doc_id=d)) for d in self._page_articles[row["path"]]]
-            out.append(page)
-        return out
+        """Every stored page with its raw text and its articles (reads the file again, raw text included)."""
+        pages: dict[str, tuple[int, Page]] = {}
+        placed: list[tuple[str, int, Article]] = []
+        with gc_paused():
+            for table, doc_id, row in read_rows(self.path) if self.path.exists() else ():
+                if table == PAGES:
+                    pages[row["path"]] = (int(doc_id), Page.from_dict(row))
+                elif table == ARTICLES:
+                    placed.append((row["page"], int(doc_id), Article.from_dict(row)))
+        for key, _, article in sorted(placed, key=lambda item: item[1]):
+            pages[key][1].articles.append(article)
+        return [page for _, page in sorted(pages.values(), key=lambda item: item[0])]
 
     # ---- writing ---------------------------------------------------------------------------------------
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _writing(self) -> Iterator[_Session]:
         """Hold the writer lock and start from what is on disk now, which another writer may have changed."""
         self._lock.acquire()
+        db = None
         try:
             remove_stale_temps(self.path)
-            if self._middleware.storage.changed_on_disk():
-                self._load()
-            yield
+            db = TinyDB(self.path, lock=self._lock, storage=BatchMiddleware(LibraryStorage))
+            yield _Session(db)
         finally:
+            if db is not None:
+                db.close()
+            self._contents = None  # read again, lazily: the file may have changed
             self._lock.release()
 
     def ingest(self, paths: Iterable[str | os.PathLike], progress: Progress | None = None) -> IngestReport:
@@ -243,13 +293,13 @@ class Library:
         """
         from five_star.store.pipeline import extract_paths
 
-        with self._writing():
-            return self._run(extract_paths([Path(p) for p in paths]), progress, reextract=False)
+        with self._writing() as session:
+            return self._run(session, extract_paths([Path(p) for p in paths]), progress, reextract=False)
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
         """Re-run extraction over every stored raw page (after an upgrade), without the original files."""
-        with self._writing():
-            return self._run(self._reextracted(), progress, reextract=True)
+        with self._writing() as session:
+            return self._run(session, self._reextracted(session), progress, reextract=True)
 
     def ensure_seeded(self, progress: Progress | None = None) -> IngestReport | None:
         """First launch: fill an empty library with the bundled seed pages; ``None`` if it was not empty."""
@@ -258,47 +308,46 @@ class Library:
 
         if not self.is_empty():
             return None
-        with self._writing():
-            if not self.is_empty():  # another process seeded it while we waited for the lock
+        with self._writing() as session:
+            if session.page_doc:  # another process seeded it while we waited for the lock
                 return None
-            return self._run(extract_paths(seed_paths()), progress, reextract=False)
+            return self._run(session, extract_paths(seed_paths()), progress, reextract=False)
 
-    def _reextracted(self) -> Iterator[Any]:
+    @staticmethod
+    def _reextracted(session: _Session) -> Iterator[Any]:
         from five_star.store.pipeline import extract_text
         from five_star.store.read import Skipped
 
-        for key, doc_id in list(self._page_doc.items()):
-            row = self._db.table(PAGES).get(doc_id=doc_id)
+        for key in list(session.page_doc):
+            row = session.stored_page(key)
             try:
                 yield extract_text(row["raw"], row["source"], path=key, encoding=row["encoding"])
             except Exception as exc:  # keep the stored articles of a page the new code cannot handle
                 yield Skipped(Path(key), f"could not be re-extracted ({type(exc).__name__}: {exc})")
 
-    def _run(self, results: Iterable[Any], progress: Progress | None, *, reextract: bool) -> IngestReport:
+    def _run(self, session: _Session, results: Iterable[Any], progress: Progress | None, *, reextract: bool) -> IngestReport:
         report = IngestReport()
         batch = _Batch()
-        self._last_commit = time.monotonic()
-        self._last_write_seconds = 0.0
         try:
             for result in results:
                 if isinstance(result, Page):
-                    self._take(result, batch, report, reextract=reextract)
+                    self._take(session, result, batch, report, reextract=reextract)
                 else:
                     report.skipped.append((str(result.path), result.reason))
                     report.last_path = str(result.path)
                 if progress:
                     progress(report)
-                if self._due(batch):
+                if self._due(session, batch):
                     # Swap first: a batch whose commit failed must not be retried by the ``finally``.
                     full, batch = batch, _Batch()
-                    self._commit(full, report, progress)
+                    self._commit(session, full, report, progress)
         finally:
             # Whole pages only are staged, so what is staged is consistent: keep it even when stopping early.
             if batch:
-                self._commit(batch, report, progress)
+                self._commit(session, batch, report, progress)
         return report
 
-    def _due(self, batch: _Batch) -> bool:
+    def _due(self, session: _Session, batch: _Batch) -> bool:
         if not batch:
             return False
         rule = self.batching
@@ -306,108 +355,88 @@ class Library:
             return True
         if batch.bytes >= rule.max_bytes:
             return True
-        interval = max(rule.seconds, rule.write_factor * self._last_write_seconds)
-        return time.monotonic() - self._last_commit >= interval
+        interval = max(rule.seconds, rule.write_factor * session.last_write_seconds)
+        return time.monotonic() - session.last_commit >= interval
 
-    def _take(self, page: Page, batch: _Batch, report: IngestReport, *, reextract: bool) -> None:
+    def _take(self, session: _Session, page: Page, batch: _Batch, report: IngestReport, *, reextract: bool) -> None:
         # A stored page keeps its key on reindex even if the path would now resolve elsewhere.
         key = page.path if reextract else page_key(page.path)
         report.files_read += 1
         report.bytes_read += len(page.raw.encode("utf-8"))
         report.last_path = key
-        if not reextract and self._current_sha(key, batch) == page.sha256:
+        staged = batch.pages.get(key)
+        if not reextract and (staged.sha256 if staged else session.page_sha.get(key)) == page.sha256:
             report.files_unchanged += 1
-            report.articles_unchanged += self._article_count(key, batch)
+            report.articles_unchanged += len(staged.article_rows) if staged else len(session.page_articles.get(key, []))
             return
-        old_rows = self._current_rows(key, batch)
-        rows = self._new_rows(page, key, report)
+        old_rows = staged.article_rows if staged else session.stored_rows(key)
+        rows = _new_rows(session, page, key, report)
         page_row = {**page.to_dict(with_articles=False), "path": key}
-        if reextract and rows == old_rows and page_row["removed"] == self._stored_removed(key):
+        if reextract and rows == old_rows and page_row["removed"] == session.stored_page(key)["removed"]:
             report.articles_unchanged += len(rows)
             return
         _count_changes(old_rows, rows, report)
         for row in old_rows:
-            self._owner.pop(row["id"], None)
+            session.owner.pop(row["id"], None)
         for row in rows:
-            self._owner[row["id"]] = key
+            session.owner[row["id"]] = key
         batch.pages[key] = _Staged(key, page.sha256, page_row, rows)
         batch.bytes += len(page.raw)
 
-    def _new_rows(self, page: Page, key: str, report: IngestReport) -> list[dict[str, Any]]:
-        rows, seen = [], set()
-        for article in page.articles:
-            owner = self._owner.get(article.id)
-            if article.id in seen or (owner is not None and owner != key):
-                report.duplicates += 1
-                continue
-            seen.add(article.id)
-            rows.append({**article.to_dict(), "page": key})
-        return rows
-
-    def _current_rows(self, key: str, batch: _Batch) -> list[dict[str, Any]]:
-        if key in batch.pages:
-            return batch.pages[key].article_rows
-        table = self._db.table(ARTICLES)
-        return [dict(table.get(doc_id=doc_id)) for doc_id in self._page_articles.get(key, [])]
-
-    def _article_count(self, key: str, batch: _Batch) -> int:
-        if key in batch.pages:
-            return len(batch.pages[key].article_rows)
-        return len(self._page_articles.get(key, []))
-
-    def _current_sha(self, key: str, batch: _Batch) -> str | None:
-        if key in batch.pages:
-            return batch.pages[key].sha256
-        return self._page_sha.get(key)
-
-    def _stored_removed(self, key: str) -> list[dict[str, Any]]:
-        return self._db.table(PAGES).get(doc_id=self._page_doc[key])["removed"]
-
-    def _commit(self, batch: _Batch, report: IngestReport, progress: Progress | None) -> None:
+    def _commit(self, session: _Session, batch: _Batch, report: IngestReport, progress: Progress | None) -> None:
         started = time.monotonic()
         staged = list(batch.pages.values())
-        articles, pages = self._db.table(ARTICLES), self._db.table(PAGES)
-        stale = [doc_id for s in staged for doc_id in self._page_articles.get(s.key, [])]
+        articles, pages = session.db.table(ARTICLES), session.db.table(PAGES)
+        stale = [doc_id for s in staged for doc_id in session.page_articles.get(s.key, [])]
         if stale:
             articles.remove(doc_ids=stale)
         new_ids = articles.insert_multiple([row for s in staged for row in s.article_rows])
-        replaced = [self._page_doc[s.key] for s in staged if s.key in self._page_doc]
+        replaced = [session.page_doc[s.key] for s in staged if s.key in session.page_doc]
         if replaced:
             pages.remove(doc_ids=replaced)
         # A replaced page keeps its doc id, and with it its place in the library order.
         page_ids = pages.insert_multiple(
-            [Document(s.page_row, doc_id=self._page_doc[s.key]) if s.key in self._page_doc else s.page_row for s in staged]
+            [Document(s.page_row, doc_id=session.page_doc[s.key]) if s.key in session.page_doc else s.page_row for s in staged]
         )
-        self._bump_generation()
-        try:
-            self._middleware.commit()
-        except BaseException:
-            self._load()  # drop the unwritten batch; memory matches the disk again
-            raise
-        self._remember(staged, new_ids, page_ids)
-        self._last_commit = time.monotonic()
-        self._last_write_seconds = self._last_commit - started
+        _bump_generation(session.db)
+        session.middleware.commit()  # on failure the session ends: nothing of this batch is remembered
+        _remember(session, staged, new_ids, page_ids)
+        session.last_commit = time.monotonic()
+        session.last_write_seconds = session.last_commit - started
         report.batches += 1
         if progress:
             progress(report)
 
-    def _bump_generation(self) -> None:
-        meta = self._db.table(META_TABLE)
-        current = meta.get(doc_id=1)
-        if current is None:
-            meta.insert(Document({"schema": SCHEMA_VERSION, "generation": 1, "written_by": __version__}, doc_id=1))
-        else:
-            meta.update({"generation": current["generation"] + 1, "written_by": __version__}, doc_ids=[1])
 
-    def _remember(self, staged: list[_Staged], new_ids: list[int], page_ids: list[int]) -> None:
-        position = 0
-        for s, page_id in zip(staged, page_ids):
-            count = len(s.article_rows)
-            self._page_articles[s.key] = new_ids[position : position + count]
-            position += count
-            self._page_doc.setdefault(s.key, page_id)
-            self._page_sha[s.key] = s.sha256
-        self._forget_articles()
+def _new_rows(session: _Session, page: Page, key: str, report: IngestReport) -> list[dict[str, Any]]:
+    rows, seen = [], set()
+    for article in page.articles:
+        owner = session.owner.get(article.id)
+        if article.id in seen or (owner is not None and owner != key):
+            report.duplicates += 1
+            continue
+        seen.add(article.id)
+        rows.append({**article.to_dict(), "page": key})
+    return rows
+
+
+def _bump_generation(db: TinyDB) -> None:
+    meta = db.table(META_TABLE)
+    current = meta.get(doc_id=1)
+    if current is None:
+        meta.insert(Document({"schema": SCHEMA_VERSION, "generation": 1, "written_by": __version__}, doc_id=1))
+    else:
+        meta.update({"generation": current["generation"] + 1, "written_by": __version__}, doc_ids=[1])
+
+
+def _remember(session: _Session, staged: list[_Staged], new_ids: list[int], page_ids: list[int]) -> None:
+    position = 0
+    for s, page_id in zip(staged, page_ids):
+        count = len(s.article_rows)
+        session.page_articles[s.key] = new_ids[position : position + count]
+        position += count
+        session.page_doc.setdefault(s.key, page_id)
+        session.page_sha[s.key] = s.sha256
 
 
 def _count_changes(old_rows: list[dict[str, Any]], new_rows: list[dict[str, Any]], report: IngestReport) -> None:

@@ -38,92 +38,133 @@ and characters outside the BMP still match correctly.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, partial
+from importlib.resources import files
 
 from five_star.store.model import Article
 from five_star.store.storage import gc_paused
 
 # ---- folding ---------------------------------------------------------------------------------------------
 
-_FOLDED: dict[str, str] = {}  # character -> its folded form, only for characters that change
-_SEEN: set[str] = set()
-_t2s = None
-
-
-def _t2s_char(ch: str) -> str:
-    global _t2s
-    if _t2s is None:
-        from opencc import OpenCC
-
-        _t2s = OpenCC("t2s")
-    return _t2s.convert(ch)
-
-
 # Chinese news quotes names and slogans (“五星”支部, “红色物业”): a person typing 五星支部 means them too.
 _QUOTE_MARKS = frozenset("\"'“”‘’「」『』《》〈〉")
+# Where characters that NFKC, lower-casing or dropping can change live (tag characters included) ...
+_SCANNED = ((0x0000, 0xD7FF), (0xE000, 0x323AF), (0xE0000, 0xE007F))
+# ... and where OpenCC has traditional characters to convert.
+_CJK_BLOCKS = ((0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x323AF))
+# Changing characters that nearly every Chinese news text holds: replaced one by one (a C-speed scan each);
+# the thousands of others are found by a single regular-expression pass.
+_COMMON = "\n \u3000\t\r“”‘’\"'，：；！？（）％《》…"
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _dropped(ch: str) -> bool:
     return ch.isspace() or ch in _QUOTE_MARKS or unicodedata.category(ch) in ("Cc", "Cf")
 
 
-def _fold_once(text: str) -> str:
+def _bulk_t2s() -> dict[str, str]:
+    """OpenCC t2s for every CJK character on its own (one call, characters kept apart by newlines)."""
+    from opencc import OpenCC
+
+    converter = OpenCC("t2s")
+    chars = [chr(cp) for low, high in _CJK_BLOCKS for cp in range(low, high + 1)]
+    converted = converter.convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # a converter that joined characters: ask one by one instead
+        converted = [converter.convert(ch) for ch in chars]
+    return {ch: to for ch, to in zip(chars, converted) if to != ch}
+
+
+def _fold_once(text: str, simplified: dict[str, str]) -> str:
     out = []
     for ch in text:
         for part in unicodedata.normalize("NFKC", ch):
-            out.extend(c for c in _t2s_char(part).lower() if not _dropped(c))
+            out.extend(c for c in simplified.get(part, part).lower() if not _dropped(c))
     return "".join(out)
 
 
-def _fold_char(ch: str) -> str:
+def _fold_char(ch: str, simplified: dict[str, str]) -> str:
     """Repeat until stable, so a folded form never contains a character that folds further.
 
     That makes the replacements in ``fold`` independent of the order they are applied in.
     """
     folded = ch
     for _ in range(4):
-        again = _fold_once(folded)
+        again = _fold_once(folded, simplified)
         if again == folded:
             break
         folded = again
     return folded
 
 
-def _learn(chars: set[str]) -> None:
-    new = chars - _SEEN
-    for ch in new:
-        folded = _fold_char(ch)
-        if folded != ch:
-            _FOLDED[ch] = folded
-    _SEEN.update(new)
+def _char_class(chars: Iterable[str]) -> str:
+    """A regex character class of ``chars``, with runs of code points written as ranges."""
+    points = sorted(map(ord, chars))
+    parts, start = [], 0
+    for at in range(1, len(points) + 1):
+        if at == len(points) or points[at] != points[at - 1] + 1:
+            low, high = chr(points[start]), chr(points[at - 1])
+            parts.append(re.escape(low) if low == high else f"{re.escape(low)}-{re.escape(high)}")
+            start = at
+    return "[" + "".join(parts) + "]"
+
+
+@dataclass(frozen=True)
+class _FoldTable:
+    folded: dict[str, str]  # every character that folding changes -> what it becomes
+    common: tuple[tuple[str, str], ...]
+    # Split by plane: the regex engine tests a class of BMP characters with a bitmap, but a class that
+    # also holds astral characters as a list of ranges, one after another, at every position.
+    rare: re.Pattern
+    rare_astral: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> _FoldTable:
+    """Built once per process (about 0.2 s): no per-text discovery, and the same answer in every thread."""
+    simplified = _bulk_t2s()
+    folded: dict[str, str] = {}
+    for low, high in _SCANNED:
+        for cp in range(low, high + 1):
+            ch = chr(cp)
+            if ch in simplified or unicodedata.normalize("NFKC", ch) != ch or ch.lower() != ch or _dropped(ch):
+                to = _fold_char(ch, simplified)
+                if to != ch:
+                    folded[ch] = to
+    common = tuple((ch, folded[ch]) for ch in _COMMON)
+    rare = re.compile(_char_class(ch for ch in folded if ch not in _COMMON and ch <= "\uffff"))
+    rare_astral = re.compile(_char_class(ch for ch in folded if ch > "\uffff"))
+    return _FoldTable(folded, common, rare, rare_astral)
 
 
 def fold(text: str) -> str:
     """The form both queries and texts are compared in (see the module docstring)."""
-    chars = set(text)
-    _learn(chars)
-    # A handful of distinct characters change in a typical text; one C-speed replace each beats translate.
-    for ch in chars.intersection(_FOLDED):
-        text = text.replace(ch, _FOLDED[ch])
+    table = _fold_table()
+    for ch, to in table.common:
+        if ch in text:
+            text = text.replace(ch, to)
+    for rare in (table.rare, table.rare_astral) if _ASTRAL.search(text) else (table.rare,):
+        if rare.search(text):
+            text = rare.sub(lambda match: table.folded[match.group()], text)
     return text
 
 
 def _origins(text: str) -> list[int]:
     """For each character of ``fold(text)``, the index of the character of ``text`` it came from."""
-    _learn(set(text))
+    folded = _fold_table().folded
     origins: list[int] = []
     for index, ch in enumerate(text):
-        folded = _FOLDED.get(ch)
-        if folded is None:
+        to = folded.get(ch)
+        if to is None:
             origins.append(index)
         else:
-            origins.extend([index] * len(folded))
+            origins.extend([index] * len(to))
     return origins
 
 
@@ -295,15 +336,19 @@ def parse_number(written: str) -> float | None:
     return float(value)
 
 
+@lru_cache(maxsize=1)
+def _unit_table() -> dict[str, str]:
+    """Written unit -> stored unit, from the figures' own unit table (first two columns of units.tsv)."""
+    text = (files("five_star.store") / "data" / "units.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {fold(row[0].strip()): fold(row[1].strip()) for row in rows if len(row) >= 2}
+
+
 def base_unit(written: str) -> str:
     """The unit a figure stores for ``written``: scale words belong to the number (万元 → 元, 千米 → 公里)."""
-    from five_star.store.figures import rules
-
-    units = rules().units
-    for candidate in (written, written.lstrip("".join(SCALES))):
-        if candidate in units:
-            return fold(units[candidate].unit)
-    return written.lstrip("".join(SCALES)) or written
+    units = _unit_table()
+    unscaled = written.lstrip("".join(SCALES)) or written
+    return units.get(written) or units.get(unscaled) or unscaled
 
 
 def _take_text(token: _Token, draft: _Draft) -> None:
@@ -321,24 +366,30 @@ def _take_text(token: _Token, draft: _Draft) -> None:
             draft.runs.append(folded)
 
 
+_SEGMENTER_LOCK = threading.Lock()
+
+
+def _segmenter():
+    """jieba with the place and program words, loaded once even when several threads ask at once."""
+    from five_star.store.keywords import domain_tokenizer
+
+    with _SEGMENTER_LOCK:
+        return domain_tokenizer()
+
+
 def segment(run: str) -> list[str]:
     """The words of a folded run; punctuation-only pieces are dropped unless nothing else is left."""
     if len(run) < 3 or not _CJK.search(run):
         return [run]
-    from five_star.store.keywords import domain_tokenizer
-
-    pieces = [p for p in domain_tokenizer().cut(run, HMM=False) if p]
+    pieces = [p for p in _segmenter().cut(run, HMM=False) if p]
     words = [p for p in pieces if any(ch.isalnum() for ch in p)]
     return list(dict.fromkeys(words or pieces))
 
 
 def warm_up() -> None:
-    """Load jieba's dictionary and the unit table now, so no later query pays for them (~1 s together)."""
-    from five_star.store.figures import rules
-    from five_star.store.keywords import domain_tokenizer
-
-    domain_tokenizer()
-    rules()
+    """Load jieba's dictionary and the folding table now, so no later query pays for them (~1 s together)."""
+    _segmenter()
+    _fold_table()
 
 
 # ---- hits ------------------------------------------------------------------------------------------------
@@ -430,13 +481,9 @@ def _units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-class _Postings(dict):
-    def __missing__(self, key: int) -> array:
-        posting = self[key] = array("I")
-        return posting
-
-
-_EMPTY = array("I")
+def _typecode(count: int) -> str:
+    """Article and figure numbers in 2 bytes each while they fit: postings are most of the index's memory."""
+    return "H" if count <= 0xFFFF else "I"
 
 
 @lru_cache(maxsize=65536)
@@ -445,18 +492,25 @@ def _fold_label(label: str) -> str:
     return fold(label)
 
 
+def _frozen(groups: dict[str, list[int]], typecode: str) -> dict[str, array]:
+    return {key: array(typecode, numbers) for key, numbers in groups.items()}
+
+
 class _Facets:
-    """Article fields for filters: folded value -> articles holding it."""
+    """Article fields for filters: folded value -> numbers of the articles holding it."""
 
     def __init__(self, articles: list[Article]) -> None:
-        self.values: dict[str, dict[str, set[int]]] = {name: {} for name in FIELDS}
-        self.no_city: set[int] = set()
+        typecode = _typecode(len(articles))
+        values: dict[str, dict[str, list[int]]] = {name: {} for name in FIELDS}
+        no_city = []
         for number, article in enumerate(articles):
             if article.city is None:
-                self.no_city.add(number)
-            for name, values in self._fields(article):
-                for value in values:
-                    self.values[name].setdefault(_fold_label(value), set()).add(number)
+                no_city.append(number)
+            for name, found in self._fields(article):
+                for value in dict.fromkeys(found):
+                    values[name].setdefault(_fold_label(value), []).append(number)
+        self.values = {name: _frozen(groups, typecode) for name, groups in values.items()}
+        self.no_city = array(typecode, no_city)
 
     @staticmethod
     def _fields(article: Article) -> Iterator[tuple[str, list[str]]]:
@@ -477,7 +531,7 @@ class _Facets:
         out: set[int] = set()
         for value, numbers in values.items():
             if test.value in value:
-                out |= numbers
+                out.update(numbers)
         return out
 
 
@@ -485,25 +539,28 @@ class _Figures:
     """Every figure of the library in flat columns, with value orders for range tests."""
 
     def __init__(self, articles: list[Article]) -> None:
-        self.article = array("I")
-        self.by_unit: dict[str, set[int]] = {}
-        self.by_kind: dict[str, set[int]] = {}
+        by_unit: dict[str, list[int]] = {}
+        by_kind: dict[str, list[int]] = {}
+        owners: list[int] = []
         lows: list[tuple[float, int]] = []
         highs: list[tuple[float, int]] = []
         for number, article in enumerate(articles):
             for figure in article.figures:
-                index = len(self.article)
-                self.article.append(number)
-                self.by_unit.setdefault(_fold_label(figure.unit or ""), set()).add(index)
-                self.by_kind.setdefault(figure.kind, set()).add(index)
+                index = len(owners)
+                owners.append(number)
+                by_unit.setdefault(_fold_label(figure.unit or ""), []).append(index)
+                by_kind.setdefault(figure.kind, []).append(index)
                 if isinstance(figure.value, (int, float)):
                     top = figure.value_max if isinstance(figure.value_max, (int, float)) else figure.value
                     lows.append((float(figure.value), index))
                     highs.append((float(max(top, figure.value)), index))
+        typecode = _typecode(len(owners))
+        self.article = array(_typecode(len(articles)), owners)
+        self.by_unit, self.by_kind = _frozen(by_unit, typecode), _frozen(by_kind, typecode)
         lows.sort()
         highs.sort()
-        self.lows, self.by_low = [v for v, _ in lows], [i for _, i in lows]
-        self.highs, self.by_high = [v for v, _ in highs], [i for _, i in highs]
+        self.lows, self.by_low = array("d", [v for v, _ in lows]), array(typecode, [i for _, i in lows])
+        self.highs, self.by_high = array("d", [v for v, _ in highs]), array(typecode, [i for _, i in highs])
 
     def figures(self, test: FigureTest) -> set[int]:
         if test.attribute == "unit":
@@ -533,38 +590,67 @@ class _Figures:
         return {self.article[index] for index in chosen or ()}
 
 
+_EMPTY = array("H")
+
+
 def _narrow(candidates: set[int] | None, found: set[int]) -> set[int]:
     return found if candidates is None else candidates & found
+
+
+def build_postings(docs: list[str]) -> dict[int, array]:
+    """Bigram -> numbers of the documents holding it, ascending."""
+    typecode = _typecode(len(docs))
+    postings: dict[int, array] = {}
+    with gc_paused():
+        for number, doc in enumerate(docs):
+            for key in _pair_keys(doc):
+                posting = postings.get(key)
+                if posting is None:
+                    posting = postings[key] = array(typecode)
+                posting.append(number)
+    return postings
 
 
 class SearchIndex:
     """Search over a fixed list of articles (build a new index when the library changes).
 
-    Building costs about one pass of Python over every character of the library (roughly 2 s per
-    10 million characters, i.e. ~20,000 articles); queries then take milliseconds. Safe to query
-    from several threads at once. ``indexed=False`` skips the bigram index and checks every article
-    instead: the cheaper choice for a single query (the command line).
+    Construction folds every title and text (about 0.5 s at 20,000 articles). The bigram index then takes
+    about 2-3 s more at that size: by default it is built in a background thread and used as soon as it
+    is ready; until then a query checks every article (the same answers, tens of milliseconds at 20,000).
+    ``background=False`` builds it before returning; ``indexed=False`` never builds it (the cheaper choice
+    for a single query, as on the command line). Safe to query from several threads at once.
     """
 
-    def __init__(self, articles: Iterable[Article], *, indexed: bool = True) -> None:
+    def __init__(self, articles: Iterable[Article], *, indexed: bool = True, background: bool = True) -> None:
         self.articles = list(articles)
-        if indexed:
-            warm_up()  # an index serves many queries: none of them should wait for jieba
+        self._ids = [a.id for a in self.articles]
         with gc_paused():
             self._titles = [fold(a.title or "") for a in self.articles]
             # "\n" never survives folding, so a query can never match across the title/text seam.
             self._docs = [title + "\n" + fold(a.text) for title, a in zip(self._titles, self.articles)]
-            self._postings = self._build_postings(self._docs) if indexed else None
             self._facets = _Facets(self.articles)
             self._figures = _Figures(self.articles)
+        self._postings: dict[int, array] | None = None
+        self._ready = threading.Event()
+        if not indexed:
+            return
+        if background:
+            threading.Thread(target=self._build, name="search-index", daemon=True).start()
+        else:
+            self._build()
 
-    @staticmethod
-    def _build_postings(docs: list[str]) -> dict[int, array]:
-        postings = _Postings()
-        for number, doc in enumerate(docs):
-            for key in _pair_keys(doc):
-                postings[key].append(number)
-        return dict(postings)
+    def _build(self) -> None:
+        warm_up()  # an index serves many queries: none of them should wait for jieba
+        self._postings = build_postings(self._docs)
+        self._ready.set()
+
+    def wait_until_indexed(self, timeout: float | None = None) -> bool:
+        """Block until the bigram index is in use (False on timeout, or if none is being built)."""
+        return self._ready.wait(timeout)
+
+    @property
+    def indexed(self) -> bool:
+        return self._ready.is_set()
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -573,13 +659,17 @@ class SearchIndex:
 
     def matching(self, query: Query) -> list[int]:
         """Positions (in ``articles``) of the matching articles, in library order, unranked."""
+        postings = self._postings
+        if postings is None:
+            return self.scan(query)
         candidates = self._filtered(query)
-        positive = sorted(query.needles, key=_units, reverse=True)  # long needles prune the most
+        # The rarest needle first: every later one is then checked only against its few articles.
+        positive = sorted(query.needles, key=lambda needle: self._estimate(postings, needle))
         for needle in positive:
-            candidates = self._containing(needle, candidates)
+            candidates = self._containing(postings, needle, candidates)
         for needle in query.excluded:
             pool = candidates if candidates is not None else set(range(len(self.articles)))
-            candidates = pool - self._containing(needle, pool)
+            candidates = pool - self._containing(postings, needle, pool)
         if candidates is None:
             return list(range(len(self.articles)))
         return sorted(candidates)
@@ -600,16 +690,21 @@ class SearchIndex:
                 candidates -= found
         return candidates
 
-    def _containing(self, needle: str, within: set[int] | None) -> set[int]:
+    def _estimate(self, postings: dict[int, array], needle: str) -> int:
+        """At most this many articles contain ``needle``: its rarest bigram's count."""
+        keys = _pair_keys(needle)
+        return min(len(postings.get(key, _EMPTY)) for key in keys) if keys else len(self._docs)
+
+    def _containing(self, postings: dict[int, array], needle: str, within: set[int] | None) -> set[int]:
         """The articles (of ``within``, or of all) whose title or text contains ``needle``."""
         docs = self._docs
         keys = _pair_keys(needle)
         if not keys:  # a single character: no bigram to look up
             pool = within if within is not None else range(len(docs))
             return {number for number in pool if needle in docs[number]}
-        postings = sorted((self._postings.get(key, _EMPTY) for key in keys), key=len)
-        candidates = set(postings[0]) if within is None else within.intersection(postings[0])
-        for posting in postings[1:]:
+        lists = sorted((postings.get(key, _EMPTY) for key in keys), key=len)
+        candidates = set(lists[0]) if within is None else within.intersection(lists[0])
+        for posting in lists[1:]:
             if len(candidates) * 8 < len(posting):
                 break  # checking the few candidates directly is now cheaper than another intersection
             candidates.intersection_update(posting)
@@ -618,13 +713,15 @@ class SearchIndex:
         return {number for number in candidates if needle in docs[number]}
 
     def scan(self, query: Query) -> list[int]:
-        """The same answer as ``matching`` by checking every article: the reference the index is tested against."""
-        out = []
-        for number, doc in enumerate(self._docs):
-            if all(n in doc for n in query.needles) and not any(n in doc for n in query.excluded):
-                out.append(number)
+        """The same answer as the index by checking every article: the fallback, and the reference it is tested against."""
         allowed = self._filtered(query)
-        return out if allowed is None else [n for n in out if n in allowed]
+        pool = list(range(len(self._docs))) if allowed is None else sorted(allowed)
+        docs = self._docs
+        for needle in query.needles:
+            pool = [n for n in pool if needle in docs[n]]
+        for needle in query.excluded:
+            pool = [n for n in pool if needle not in docs[n]]
+        return pool
 
     # ---- ranking ---------------------------------------------------------------------------------------
 
@@ -632,34 +729,29 @@ class SearchIndex:
         """Ranked hits for ``query`` (a string in the query language, or a parsed ``Query``)."""
         if not isinstance(query, Query):
             query = parse_query(query)
-        numbers = self.matching(query) if self._postings is not None else self.scan(query)
-        scores = [self._score(number, query) for number in numbers]
-        # sorted() is stable with reverse=True too: equal scores keep library order.
-        ranked = sorted(range(len(numbers)), key=scores.__getitem__, reverse=True)
+        numbers = self.matching(query)
         needles = query.needles
-        return [
-            Hit(self.articles[numbers[at]].id, scores[at], None if needles else [], locate=self._locator(numbers[at], needles))
-            for at in ranked
-        ]
-
-    def _score(self, number: int, query: Query) -> float:
-        needles = query.needles
+        ids = self._ids
         if not needles:
-            return 0.0
+            return [Hit(ids[n], 0.0, []) for n in numbers]
+        locate = self._spans
+        return [Hit(ids[n], score, locate=partial(locate, n, needles)) for n, score in self._ranked(numbers, query)]
+
+    def _ranked(self, numbers: list[int], query: Query) -> list[tuple[int, float]]:
+        """Query words in the title count 10 (shared among the words), each unbroken run 1 (shared)."""
+        titles, docs = self._titles, self._docs
+        scores: dict[int, float] = {}
+        for weight, texts, needles in ((10.0, titles, query.needles), (1.0, docs, query.runs)):
+            share = weight / len(needles) if needles else 0.0
+            for needle in needles:
+                for n in [n for n in numbers if needle in texts[n]]:
+                    scores[n] = scores.get(n, 0.0) + share
+        # sorted() is stable: equal scores keep library order, and unscored hits follow in library order.
+        ranked = sorted(scores, key=lambda n: (-scores[n], n))
+        return [(n, scores[n]) for n in ranked] + [(n, 0.0) for n in numbers if n not in scores]
+
+    def _spans(self, number: int, needles: tuple[str, ...]) -> list[Span]:
+        article = self.articles[number]
         title = self._titles[number]
-        score = 10.0 * sum(needle in title for needle in needles) / len(needles)
-        if query.runs:
-            doc = self._docs[number]
-            score += sum(run in doc for run in query.runs) / len(query.runs)
-        return score
-
-    def _locator(self, number: int, needles: tuple[str, ...]) -> Callable[[], list[Span]]:
-        def locate() -> list[Span]:
-            article = self.articles[number]
-            title = self._titles[number]
-            text = self._docs[number][len(title) + 1 :]
-            return find_spans(article.title or "", title, needles, "title") + find_spans(
-                article.text, text, needles, "text"
-            )
-
-        return locate
+        text = self._docs[number][len(title) + 1 :]
+        return find_spans(article.title or "", title, needles, "title") + find_spans(article.text, text, needles, "text")

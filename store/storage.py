@@ -24,7 +24,7 @@ import tempfile
 import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
@@ -57,7 +57,23 @@ def _temp_prefix(path: Path) -> str:
     return path.name + "."
 
 
-# ---- reading ---------------------------------------------------------------------------------------------
+# ---- the file layout -------------------------------------------------------------------------------------
+#
+# One JSON object, as TinyDB stores it ({table: {doc_id: row}}), written one row per line:
+#
+#     {
+#     "meta":{
+#     "1":{"schema":1,...}
+#     },
+#     "pages":{
+#     "1":{...},
+#     ...
+#     }
+#     }
+#
+# Any JSON reader reads it; ours reads it line by line (a file in any other layout is parsed whole), so a reader never holds the whole file as one
+# string or the whole parsed tree at once (the app builds its articles row by row), and the meta table
+# comes first so the schema is checked before anything else is read.
 
 
 def damaged(path: Path, reason: str) -> FiveStarError:
@@ -70,9 +86,13 @@ def damaged(path: Path, reason: str) -> FiveStarError:
     return FiveStarError(f"library {path} is damaged ({reason}); {advice}")
 
 
+def not_a_library(path: Path) -> FiveStarError:
+    return FiveStarError(f"{path} is not a five-star-tui library (no schema version); choose another file with --db")
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Parsing a big library creates millions of containers; the cyclic GC would rescan them over and over."""
+    """Loading a big library creates millions of containers; the cyclic GC would rescan them over and over."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -82,8 +102,88 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def parse_library(payload: bytes, path: Path) -> dict[str, Any]:
-    """Decode and validate a library file's bytes; anything unexpected is a clear ``FiveStarError``."""
+def dump_lines(data: dict[str, dict[str, Any]]) -> Iterator[str]:
+    """The database in the layout above, meta table first."""
+    names = sorted(data, key=lambda name: (name != META_TABLE, name))
+    yield "{"
+    for t, name in enumerate(names):
+        yield f'{"," if t else ""}\n{json.dumps(name, ensure_ascii=False)}:{{'
+        for r, (doc_id, row) in enumerate(data[name].items()):
+            body = json.dumps(row, ensure_ascii=False, check_circular=False, separators=(",", ":"))
+            yield f'{"," if r else ""}\n{json.dumps(str(doc_id))}:{body}'
+        yield "\n}"
+    yield "\n}\n"
+
+
+Row = tuple[str, str, dict[str, Any]]  # (table, doc id, row)
+
+
+def read_rows(path: Path) -> Iterator[Row]:
+    """Every row of the library file, checked as it is read; ``FiveStarError`` for anything amiss.
+
+    A file in another JSON layout (hand-edited, pretty-printed) is parsed whole instead.
+    """
+    try:
+        handle = path.open("rb")
+    except IsADirectoryError:
+        raise FiveStarError(f"library {path} is a folder, not a file; choose a file with --db") from None
+    except OSError as exc:
+        raise FiveStarError(f"cannot read library {path}: {exc.strerror or exc}") from None
+    with handle:
+        head = handle.readline() + handle.readline()
+        if head.replace(b"\r", b"") != b'{\n"' + META_TABLE.encode() + b'":{\n':
+            yield from _rows_of(_parse_whole(head + handle.read(), path), path)
+            return
+        handle.seek(0)
+        handle.readline()
+        yield from _rows_by_line(handle, path)
+
+
+def _line_json(text: bytes, path: Path, number: int) -> Any:
+    try:
+        return json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise damaged(path, f"not UTF-8 text on line {number} at byte {exc.start}") from None
+    except json.JSONDecodeError as exc:
+        raise damaged(path, f"line {number} is not valid JSON ({exc.msg}), likely truncated") from None
+
+
+def _rows_by_line(handle, path: Path) -> Iterator[Row]:
+    table: str | None = None  # the layout check in read_rows has consumed line 1; line 2 opens the meta table
+    meta: dict[str, Any] = {}
+    closed = False
+    for number, line in enumerate(handle, start=2):
+        text = line.rstrip(b"\r\n")
+        if closed:
+            if text.strip():
+                raise damaged(path, f"unexpected text after the end, on line {number}")
+            continue
+        if table is None:
+            if text == b"}":
+                closed = True
+            elif text.endswith(b":{"):
+                table = _line_json(text[:-2], path, number)
+            else:
+                raise damaged(path, f"line {number} is not a table heading")
+        elif text in (b"}", b"},"):
+            if table == META_TABLE:
+                check_schema({META_TABLE: meta}, path)
+            table = None
+        else:
+            split = text.find(b'":')
+            if not text.startswith(b'"') or split < 0:
+                raise damaged(path, f"line {number} is not a record")
+            row = _line_json(text[split + 2 :].rstrip(b","), path, number)
+            if not isinstance(row, dict):
+                raise damaged(path, f"line {number} is not a record")
+            if table == META_TABLE:
+                meta = {"1": row}
+            yield table, text[1:split].decode("ascii", "replace"), row
+    if not closed:
+        raise damaged(path, "it ends early, likely truncated")
+
+
+def _parse_whole(payload: bytes, path: Path) -> dict[str, Any]:
     if not payload.strip():
         raise damaged(path, "the file is empty")
     try:
@@ -97,11 +197,19 @@ def parse_library(payload: bytes, path: Path) -> dict[str, Any]:
     return data
 
 
+def _rows_of(data: dict[str, Any], path: Path) -> Iterator[Row]:
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise damaged(path, f"table {name!r} is not a table of records")
+        for doc_id, row in table.items():
+            if not isinstance(row, dict):
+                raise damaged(path, f"table {name!r} is not a table of records")
+            yield name, doc_id, row
+
+
 def check_schema(data: Any, path: Path) -> None:
     if not isinstance(data, dict) or not isinstance(data.get(META_TABLE), dict):
-        raise FiveStarError(
-            f"{path} is not a five-star-tui library (no schema version); choose another file with --db"
-        )
+        raise not_a_library(path)
     meta_rows = list(data[META_TABLE].values())
     version = meta_rows[0].get("schema") if meta_rows and isinstance(meta_rows[0], dict) else None
     if not isinstance(version, int) or version < 1:
@@ -111,9 +219,6 @@ def check_schema(data: Any, path: Path) -> None:
             f"library {path} was written by a newer five-star-tui (schema {version}; this version reads "
             f"up to {SCHEMA_VERSION}): upgrade five-star-tui to open it"
         )
-    for name, table in data.items():
-        if not isinstance(table, dict) or not all(isinstance(row, dict) for row in table.values()):
-            raise damaged(path, f"table {name!r} is not a table of records")
 
 
 # ---- writing ---------------------------------------------------------------------------------------------
@@ -143,12 +248,13 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _write_temp(path: Path, payload: bytes) -> Path:
+def _write_temp(path: Path, chunks: Iterable[bytes]) -> Path:
     fd, name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         os.chmod(name, _file_mode(path))  # mkstemp makes 0600 files
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -176,10 +282,10 @@ def _keep_backup(path: Path) -> None:
     os.replace(name, backup_path(path))
 
 
-def write_atomically(path: Path, payload: bytes, *, keep_backup: bool = False) -> None:
+def write_atomically(path: Path, payload: bytes | Iterable[bytes], *, keep_backup: bool = False) -> None:
     """Replace ``path`` with ``payload`` so that a crash at any moment leaves the old or the new file whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _write_temp(path, payload)
+    temp = _write_temp(path, [payload] if isinstance(payload, bytes) else payload)
     try:
         if keep_backup:
             _keep_backup(path)
@@ -293,51 +399,25 @@ class LibraryStorage(Storage):
         super().__init__()
         self.path = Path(path)
         self.lock = lock
-        self.signature: tuple[int, int, int] | None = None
 
     def read(self) -> dict[str, Any] | None:
-        try:
-            with self.path.open("rb") as handle:
-                signature = _signature(os.fstat(handle.fileno()))
-                payload = handle.read()
-        except FileNotFoundError:
-            self.signature = None
+        if not self.path.exists():
             return None
-        except IsADirectoryError:
-            raise FiveStarError(f"library {self.path} is a folder, not a file; choose a file with --db") from None
-        except OSError as exc:
-            raise FiveStarError(f"cannot read library {self.path}: {exc.strerror or exc}") from None
-        data = parse_library(payload, self.path)
-        self.signature = signature
+        data: dict[str, dict[str, Any]] = {}
+        with gc_paused():
+            for table, doc_id, row in read_rows(self.path):
+                data.setdefault(table, {})[doc_id] = row
         return data
 
     def write(self, data: dict[str, Any]) -> None:
         if self.lock is None or not self.lock.held:
             raise RuntimeError("library written without holding its write lock")
-        payload = json.dumps(data, ensure_ascii=False, check_circular=False, separators=(",", ":"))
         try:
-            write_atomically(self.path, payload.encode("utf-8"), keep_backup=True)
+            write_atomically(self.path, (line.encode("utf-8") for line in dump_lines(data)), keep_backup=True)
         except OSError as exc:
             raise FiveStarError(
                 f"could not save library {self.path}: {exc.strerror or exc}; the file on disk is unchanged"
             ) from None
-        self.signature = current_signature(self.path)
-
-    def changed_on_disk(self) -> bool:
-        """Whether another writer has replaced the file since this storage last read or wrote it."""
-        return current_signature(self.path) != self.signature
-
-
-def _signature(st: os.stat_result) -> tuple[int, int, int]:
-    # The inode changes on every atomic replace, so this cannot miss a write even within one mtime tick.
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def current_signature(path: Path) -> tuple[int, int, int] | None:
-    try:
-        return _signature(os.stat(path))
-    except FileNotFoundError:
-        return None
 
 
 class BatchMiddleware(CachingMiddleware):

@@ -14,6 +14,13 @@ from five_star.store.search import Hit, SearchIndex, _origins, find_spans, fold,
 from test_library_support import generated_articles, seed_articles
 
 
+def build(articles: list[Article]) -> SearchIndex:
+    """An index whose bigram postings are ready, so the tests exercise them (not the fallback scan)."""
+    index = SearchIndex(articles, background=False)
+    assert index.indexed
+    return index
+
+
 def article(n: int, title: str | None = None, text: str = "", **fields) -> Article:
     return Article(id=f"a{n}", source=fields.pop("source", f"s{n}.txt"), first_line=1, last_line=2, title=title, text=text, **fields)
 
@@ -47,12 +54,12 @@ def ids(hits: list[Hit]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def seeds_index():
-    return SearchIndex(seed_articles())
+    return build(seed_articles())
 
 
 @pytest.fixture(scope="module")
 def generated_index():
-    return SearchIndex(generated_articles())
+    return build(generated_articles())
 
 
 # ---- folding -------------------------------------------------------------------------------------------
@@ -214,12 +221,12 @@ def test_empty_query_returns_everything_in_library_order(seeds_index):
 
 
 def test_title_and_text_never_join_into_a_false_match():
-    index = SearchIndex([article(1, "红色", "物业公司"), article(2, None, "红色物业")])
+    index = build([article(1, "红色", "物业公司"), article(2, None, "红色物业")])
     assert ids(index.search('"红色物业"')) == {"a2"}
 
 
 def test_characters_outside_the_basic_plane():
-    index = SearchIndex([article(1, None, "𠀀𠀁 甲"), article(2, None, "𠀁𠀀")])
+    index = build([article(1, None, "𠀀𠀁 甲"), article(2, None, "𠀁𠀀")])
     assert ids(index.search('"𠀀𠀁"')) == {"a1"}
     assert ids(index.search('"𠀁"')) == {"a1", "a2"}
 
@@ -229,7 +236,7 @@ def test_characters_outside_the_basic_plane():
 
 @pytest.fixture(scope="module")
 def filter_index():
-    return SearchIndex(
+    return build(
         [
             article(1, "漯河红色物业", "投入资金500万元。", city="漯河市", counties=["舞阳县"], programs=["红色物业"],
                     authors=["王远"], figures=[money("500万元", 5_000_000)]),
@@ -282,7 +289,7 @@ def test_filters(filter_index, q, expected):
 
 
 def test_title_hits_rank_first_then_unbroken_runs_then_library_order():
-    index = SearchIndex(
+    index = build(
         [
             article(1, None, "红色物业服务进社区，漯河市"),
             article(2, None, "漯河的物业，红色的旗帜"),
@@ -299,7 +306,7 @@ def test_title_hits_rank_first_then_unbroken_runs_then_library_order():
 
 def test_spans_point_into_the_original_unfolded_text():
     text = "推進鄉村 振興，\n乡村振兴看漯河。"
-    index = SearchIndex([article(1, "鄉村振興的故事", text)])
+    index = build([article(1, "鄉村振興的故事", text)])
     [hit] = index.search("乡村振兴")
     title_spans = [(s, e) for f, s, e in hit.spans if f == "title"]
     text_spans = [(s, e) for f, s, e in hit.spans if f == "text"]
@@ -335,3 +342,19 @@ def test_seed_hits_highlight_what_was_searched(seeds_index):
         for field, start, end in hit.spans:
             shown = fold((a.title if field == "title" else a.text)[start:end])
             assert "红色物业" in shown or "志愿" in shown
+
+
+def test_background_index_answers_at_once_and_the_same_once_ready():
+    articles = generated_articles()
+    index = SearchIndex(articles)
+    queries = ["红色物业", "漯河 -村", '"五星 支部"', "city:郑州 value>=1000", "志愿"]
+    early = [[h.article_id for h in index.search(q)] for q in queries]
+    assert index.wait_until_indexed(timeout=60)
+    assert [[h.article_id for h in index.search(q)] for q in queries] == early
+
+
+def test_unindexed_search_gives_the_same_answers(seeds_index):
+    plain = SearchIndex(seeds_index.articles, indexed=False)
+    assert not plain.wait_until_indexed(timeout=0.01)
+    for q in ["红色物业", "漯河红色物业 -脱贫", "kind:photo", "unit:元 value>=10000"]:
+        assert [h.article_id for h in plain.search(q)] == [h.article_id for h in seeds_index.search(q)]

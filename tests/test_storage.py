@@ -97,7 +97,7 @@ def test_permissions_of_the_library_survive_a_write(library, tmp_path):
     assert library.stat().st_mode & 0o777 == 0o640
 
 
-@pytest.mark.parametrize("cut", [1, 100, 0.5, -1])
+@pytest.mark.parametrize("cut", [1, 2, 100, 0.5, -2])
 def test_truncated_library_names_the_file_and_the_backup(library, tmp_path, cut):
     good = library.read_bytes()
     backup_path(library).write_bytes(good)
@@ -249,3 +249,33 @@ def test_articles_round_trip_through_the_file(library):
         after = [a.to_dict() for a in lib.articles()]
         assert all(isinstance(a, Article) for a in lib.articles())
     assert before == after and len(before) >= 26
+
+
+def test_file_is_one_json_object_with_a_row_per_line(library):
+    lines = library.read_text("utf-8").splitlines()
+    assert lines[0] == "{" and lines[1] == '"meta":{' and lines[-1] == "}"
+    data = json.loads("\n".join(lines))
+    rows = sum(len(table) for table in data.values())
+    assert len(lines) == rows + 2 * len(data) + 2  # braces, one heading and one closing line per table
+
+
+def test_a_library_saved_in_another_json_layout_still_opens(library):
+    with Library.open(library) as lib:
+        before = [a.to_dict() for a in lib.articles()]
+    data = json.loads(library.read_text("utf-8"))
+    library.write_text(json.dumps(data, ensure_ascii=True, indent=2), encoding="utf-8")
+    with Library.open(library) as lib:
+        assert [a.to_dict() for a in lib.articles()] == before
+
+
+def test_a_row_cut_in_the_middle_is_reported_with_its_line(library):
+    lines = library.read_text("utf-8").splitlines(keepends=True)
+    library.write_text("".join(lines[:9]) + lines[9][: len(lines[9]) // 2], encoding="utf-8")
+    with pytest.raises(FiveStarError, match=r"damaged \(line 10 is not valid JSON"):
+        Library.open(library)
+
+
+def test_garbage_after_the_end_is_reported(library):
+    library.write_text(library.read_text("utf-8") + "\n\n{}\n", encoding="utf-8")
+    with pytest.raises(FiveStarError, match="unexpected text after the end"):
+        Library.open(library)
