@@ -2,7 +2,13 @@
 
 ``find_figures(text)`` returns ``Figure`` objects in text order, with ``text[start:end] == figure.text``.
 It reads Arabic and Chinese numerals and their mixtures (``12.6万余人次``, ``一百二十八万``, ``四五万袋``),
-ranges (``3至5个``), percentages (``73.39%``, ``百分之五十``) and qualifiers (``近``, ``多``, ``以上`` …).
+ranges (``3至5个``), percentages (``73.39%``, ``百分之五十``, ``三成``, ``八五折``) and qualifiers
+(``近``, ``多``, ``以上`` …).
+
+``Figure.qualifier`` takes the values of article-json.md — 多 余 近 约 以上 超过 左右, or None — and one more:
+``以下`` for an upper bound (不到1.9万, 不足5%, 小于40万元, 18岁以下, 5公里以内), which the shape has no
+value for; 不少于/及以上 are 以上 as before. A space joins numerals only where both sides are clearly one
+number (``1.7 万``, ``五十 万元``, ``一 百 五 十``), never two complete ones (``百分之五十 二十多万人``).
 
 How it works, in order:
 1. ``fold`` maps full-width and traditional forms to the plain forms the patterns use, one character for
@@ -65,6 +71,7 @@ class Unit:
     arabic_only: bool = False
     takes_half: bool = False
     money_alone: bool = False
+    discount: bool = False
     use: str = "unit"  # "unit" for measure words; "set" / "nda" / "scaled" for counted nouns
 
 
@@ -109,6 +116,7 @@ def _load_units() -> dict[str, Unit]:
             arabic_only="arabic" in flags,
             takes_half="half" in flags,
             money_alone="money_alone" in flags,
+            discount="discount" in flags,
         )
     for noun, kind, use in _data_lines("counted_nouns.tsv"):
         # a measure word of the same spelling wins: it is the more general reading
@@ -200,7 +208,7 @@ def _alternation(words, gap: str = "") -> str:
     return build(trie, "")
 
 
-# Where a space inside Chinese numerals is an OCR split of one number, as (what ends before the space,
+# Where a space inside a numeral is an OCR split of one number, as (what ends before the space,
 # what starts after it), both single characters (regex classes) so they fit fixed-width look-behinds.
 # Anything else is two numbers: 百分之五十 二十多万人 is 50 % and 200,000 people, never 五十二.
 _NUMERAL_GAPS = (
@@ -210,6 +218,7 @@ _NUMERAL_GAPS = (
     (f"[{CN_NUMERAL}]", "点"),  # 百分之一 点五
     ("点", f"[{CN_DIGITS}]"),  # 四点 五
     (r"[ \t]" + f"[{CN_SCALES}]", f"[{CN_DIGITS}]"),  # 一 百 五 十: spaced character by character
+    ("[0-9]", "[百千万亿]"),  # 1 万(含)-5 万元, 1.7 万: Arabic digits and their scale word
 )
 
 
@@ -217,7 +226,7 @@ def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str
     # Stray spaces and at most one line break, never a blank line; bounded so that runs of spaces
     # cannot make the matcher backtrack without end.
     ws = r"[ \t\r]{0,4}(?:\n[ \t\r]{0,4})?"
-    # OCR spaces inside Chinese numerals (一 百 五 十), one at a time and only where the two sides are
+    # OCR spaces inside numerals (一 百 五 十, 1.7 万), one at a time and only where the two sides are
     # one number (see _NUMERAL_GAPS); a numeral never starts right after such a space, so a long spaced
     # run is read once, not once from every character.
     gap = r"[ \t]"
@@ -230,7 +239,8 @@ def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str
         rf"|[,，](?=[0-9]{{3}}(?![0-9]))"
         rf"|{bridged})*"
     )
-    not_inside = rf"(?<![0-9A-Za-z._%{CN_NUMERAL}几])"
+    # 四十九兆九千…: 兆 as a numeral (10^12 or 10^6 by region) is not read, nor the number after it
+    not_inside = rf"(?<![0-9A-Za-z._%{CN_NUMERAL}几兆])"
     # 二十来|万人, 十多|万人: a scale word after "numeral + 多/余/来" is the tail of that number, whether or
     # not the number was read, never a number of its own
     not_a_tail = rf"(?<![0-9{CN_NUMERAL}][多余来])"
@@ -240,11 +250,12 @@ def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str
     after_re = _alternation(after)
     quantity = (
         rf"(?P<lost>[?\ufffd])?(?=[0-9{CN_NUMERAL}]){not_inside}{not_a_tail}(?P<num>{num})"
-        rf"(?:(?:{ws}(?P<u1>{unit_re}))?{ws}(?P<sep>{sep}){ws}(?P<num2>{num}))?"
+        # 1万(含)-5万元: tender and subsidy notices mark an inclusive bound
+        rf"(?:(?:{ws}(?P<u1>{unit_re}))?(?:{ws}[(（]含[)）])?{ws}(?P<sep>{sep}){ws}(?P<num2>{num}))?"
         rf"(?:{ws}(?P<inner>{inner_re}))?"
-        # a scale word of its own only after 多/余 (二十多万) or after an Arabic number and a space
-        # (1.7 万): otherwise the number has taken it already (letting both try every split of 万万万…
-        # costs quadratic time), or it is the start of another number (三十 十人)
+        # a scale word of its own only after 多/余 (二十多万) or after an Arabic number and spaces or a
+        # line break (1.7  万, 1.7\n万): otherwise the number has taken it already (letting both try every
+        # split of 万万万… costs quadratic time), or it is the start of another number (三十 十人)
         rf"(?:(?:(?<=[多余])|(?<=[0-9])(?={ws}[百千万亿])){ws}(?<=[多余\s])(?P<scale>[{CN_SCALES}]+))?"
         rf"(?:{ws}(?P<inner2>{inner_re}))?"
         rf"{ws}(?P<da>大)?(?P<unit>{unit_re})"
@@ -413,6 +424,17 @@ def range_low(first: str, second: str) -> str:
     return first + trailing_scale(second)
 
 
+def discount_tenths(numeral: str) -> tuple[Decimal, None] | None:
+    """八折 → 8, 八五折 and 85折 → 8.5, 9.9折 → 9.9: a price in tenths of the full price, where two digits
+    in a row are one number, not a range; ten tenths or more (十折) is no discount."""
+    numeral = _SPACES.sub("", numeral)
+    if len(numeral) == 2 and all(ch in DIGIT_VALUE or "0" <= ch <= "9" for ch in numeral):
+        tens, units = (int(ch) if "0" <= ch <= "9" else DIGIT_VALUE[ch] for ch in numeral)
+        return (Decimal(tens) + Decimal(units) / 10, None) if tens else None
+    value = parse_number(numeral)
+    return (value, None) if value is not None and 0 < value < 10 else None
+
+
 def as_number(value: Decimal) -> int | float:
     """JSON-friendly: 52300 rather than 52300.00, 73.39 as a float."""
     if value == value.to_integral_value():
@@ -549,6 +571,11 @@ def is_time_frame(c: Candidate, unit: Unit, rules: Rules, end: int) -> bool:
     return starts_with_any(c.folded, end, rules.context.get("timeframe_after", ())) is not None
 
 
+def is_discount_word(c: Candidate, unit: Unit, rules: Rules, end: int) -> bool:
+    """这一折腾, 三折叠: 折 begins another word, it is no discount."""
+    return unit.discount and starts_with_any(c.folded, end, rules.context.get("discount_word_after", ())) is not None
+
+
 def next_char(c: Candidate, pos: int) -> str:
     """The character at ``pos``, or NUL at the end, so that ``in`` tests never see an empty string."""
     return c.folded[pos] if pos < len(c.folded) else "\0"
@@ -667,12 +694,12 @@ def _quantity_value(c: Candidate, unit: Unit, first: str) -> tuple[Decimal, Deci
         if low is None or high is None or low[1] is not None or high[1] is not None:
             return None
         value, value_max = low[0], high[0]
-        if value_max <= value:
+        if value_max <= value or (unit.discount and value_max >= 10):
             return None
     else:
         if c.group("u1"):
             return None
-        parsed = parse_numeral(first)
+        parsed = discount_tenths(first) if unit.discount else parse_numeral(first)
         if parsed is None:
             return None
         value, value_max = parsed
@@ -752,6 +779,7 @@ def _not_a_quantity(c: Candidate, unit: Unit, rules: Rules, end: int) -> bool:
         or is_numeral_slogan(c)
         or is_comparison(c)
         or is_time_frame(c, unit, rules, end)
+        or is_discount_word(c, unit, rules, end)
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from five_star.store import figures as figures_module
 from five_star.store.figures import find_figures, fold, parse_number, rules
 
 
@@ -99,6 +100,8 @@ def test_parse_number_rejects_lists_codes_and_zero():
         ("两到三万港元", 20000, 30000, "港元"),
         ("十八至三十万日元", 180000, 300000, "日元"),
         ("1万元--5万元", 10000, 50000, "元"),
+        ("1万(含)-5万元", 10000, 50000, "元"),
+        ("报账金额在1 万(含)-5 万元之间", 10000, 50000, "元"),
         ("5%-10%", 5, 10, "%"),
         ("百分之五到百分之十", 5, 10, "%"),
     ],
@@ -127,6 +130,27 @@ def test_single_values_have_no_value_max_key():
 def test_percentages(text, value):
     figure = only(text)
     assert (figure.value, figure.unit, figure.kind) == (value, "%", "percent")
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("打八折", 80), ("9.9折", 99), ("三点一折", 31), ("兩折", 20), ("五五折", 55), ("75折", 75), ("一折", 10)],
+)
+def test_discounts_are_tenths_of_the_price(text, value):
+    figure = only(text)
+    assert (figure.value, figure.unit, figure.kind) == (value, "%", "percent")
+
+
+def test_not_discounts():
+    assert find_figures("十折") == []  # ten tenths is the full price
+    assert find_figures("这一折腾") == []
+    assert find_figures("三折叠屏") == []
+    assert find_figures("一波三折") == []
+    assert only("七到八折").value_max == 80
+
+
+def test_tenths_with_a_half():
+    assert found("三成半") == [("三成半", 35, "%", None)]
 
 
 def test_percentage_points_and_bounds():
@@ -166,8 +190,31 @@ def test_qualifier_words_inside_other_words_are_not_qualifiers():
 
 
 def test_every_qualifier_is_in_the_documented_set():
-    allowed = {"多", "余", "近", "约", "以上", "超过", "左右"}
+    # article-json.md's values, and 以下 for upper bounds, which the module docstring documents
+    allowed = {"多", "余", "近", "约", "以上", "超过", "左右", "以下"}
     assert {row[1] for row in data_rows("qualifiers.tsv")} <= allowed
+    assert "``以下``" in figures_module.__doc__
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("不到1.9万台币", ("不到1.9万台币", 19000, "新台币", "以下")),
+        ("小于40万元", ("小于40万元", 400000, "元", "以下")),
+        ("不足5%", ("不足5%", 5, "%", "以下")),
+        ("18岁以下", ("18岁以下", 18, "岁", "以下")),
+        ("5公里以内", ("5公里以内", 5, "公里", "以下")),
+        ("最多3人", ("最多3人", 3, "人", "以下")),
+        ("不超过5人", ("不超过5人", 5, "人", "以下")),  # not 超过: the longer word wins
+        ("超过5人", ("超过5人", 5, "人", "超过")),
+    ],
+)
+def test_upper_bounds(text, expected):
+    assert found(text) == [expected]
+
+
+def test_an_upper_bound_word_inside_another_word_is_not_one():
+    assert found("想不到3个") == [("3个", 3, "个", None)]
 
 
 # --- units and counted nouns -------------------------------------------------------------------------------
@@ -338,6 +385,12 @@ def test_a_space_inside_one_number_is_bridged():
     assert found("四点 五个百分点") == [("四点 五个百分点", 4.5, "百分点", None)]
 
 
+def test_a_number_after_zhao_is_not_read():
+    # 兆 as a numeral (10^12 or 10^6 by region) is not read, and no tail of the number is taken for it
+    assert found("为四十九兆九千五百九十二億元") == []
+    assert found("50兆瓦") == [("50兆瓦", 50, "兆瓦", None)]
+
+
 def test_a_scale_word_after_numeral_and_qualifier_never_starts_a_number():
     # 二十来万 is left out (vague, like 几), and its 万人 is not 10,000 people of its own
     assert found("二十来万人") == []
@@ -380,7 +433,7 @@ FRAGMENTS = [
     "多", "余", "近", "约", "以上", "及以上", "左右", "超过", "不少于", "第", "每", "大", "半", "几", "数",
     "个", "名", "人次", "万元", "元", "%", "％", "百分之", "个百分点", "年", "月", "日", "周年", "分", "时",
     "群众", "片区", "举措", "块", "千米", "“", "”", "《", "》", "?", "\ufffd", "-", "至", "~", "—", " ", "\n",
-    "，", "。", "村", "党员", "(含)", "比", "来",
+    "，", "。", "村", "党员", "(含)", "比", "来", "折", "以下", "不到", "兆", "成",
 ]
 texty = st.one_of(
     st.text(max_size=60),
