@@ -190,3 +190,21 @@ def test_a_failure_midway_keeps_the_finished_batches_and_loses_nothing_stored(li
         sources = {a.source for a in lib.articles()}
         assert len(lib.articles()) > count
     assert {"p0.txt", "p1.txt"} <= sources and "p2.txt" not in sources
+
+
+def test_parallel_extraction_gives_the_same_pages_in_the_same_order(tmp_path, monkeypatch):
+    from five_star.store import library as library_module
+    from test_library_support import library_generator
+
+    pages = library_generator().write_pages(40, tmp_path / "pages", seed=5)
+    (tmp_path / "pages" / "zz_bad.txt").write_bytes(b"\x00\x01\x02" * 100)
+    monkeypatch.setattr(library_module, "PARALLEL_FROM_BYTES", 0)
+    inputs = [tmp_path / "pages", tmp_path / "missing.txt"]
+    parallel = list(library_module.extract_in_parallel(inputs, workers=2))
+    serial = list(extract_paths(inputs))
+    assert len(parallel) == len(serial) == len(pages) + 2
+
+    def shape(result):
+        return [a.to_dict() for a in result.articles] if hasattr(result, "articles") else (str(result.path), result.reason)
+
+    assert [shape(r) for r in parallel] == [shape(r) for r in serial]
