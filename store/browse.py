@@ -1,17 +1,24 @@
 """How the app's tree groups articles: city → program → article, or program → city → article.
 
-Pure and Textual-free so the grouping is testable on its own. Articles are bucketed once; each tree
-level is then a lookup filtered by the set of articles currently shown (a search narrows it), which is
-what lets a lazy tree open a 20,000-article library as fast as five.
+Textual-free so the grouping is testable on its own. The tree needs only a small summary of each
+article, bucketed once; each tree level is then a lookup filtered by the set of articles currently
+shown (a search narrows it). The summaries are also cached beside the user's other caches, keyed by
+the library file's identity, so that the tree of a 20,000-article library can be drawn before the
+library itself (a file of ~100 MB) has been read.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from enum import Enum
+from pathlib import Path
 
 from five_star.store.model import Article
+from five_star.store.segment import _cache_dir
 
 UNLOCATED = "未定位"
 """Group for articles whose city could not be resolved."""
@@ -33,11 +40,27 @@ class Group:
     count: int
 
 
-def city_key(article: Article) -> str:
+@dataclass(frozen=True)
+class Summary:
+    """What the tree shows of an article."""
+
+    id: str
+    city: str | None
+    programs: tuple[str, ...]
+    label: str
+    kind: str
+    source: str
+
+    @classmethod
+    def of(cls, article: Article) -> Summary:
+        return cls(article.id, article.city, tuple(article.programs), article.label, article.kind, article.source)
+
+
+def city_key(article: Article | Summary) -> str:
     return article.city or UNLOCATED
 
 
-def program_keys(article: Article) -> list[str]:
+def program_keys(article: Article | Summary) -> list[str]:
     """An article under several programs belongs to each; one under none to the ``其他`` group."""
     return list(dict.fromkeys(article.programs)) or [NO_PROGRAM]
 
@@ -65,10 +88,10 @@ def _keep(ids: list[str], shown: Collection[str] | None) -> list[str]:
 
 
 class BrowseIndex:
-    """Articles bucketed both ways, ids kept in library order within every bucket."""
+    """Article summaries bucketed both ways, ids kept in library order within every bucket."""
 
-    def __init__(self, articles: Iterable[Article]) -> None:
-        self.articles: dict[str, Article] = {}
+    def __init__(self, summaries: Iterable[Summary]) -> None:
+        self.articles: dict[str, Summary] = {}
         self.order: list[str] = []
         self._nested: dict[Grouping, dict[str, dict[str, list[str]]]] = {
             Grouping.CITY: {},
@@ -76,10 +99,17 @@ class BrowseIndex:
         }
         # Distinct ids per top-level group: an article under two programs counts once for its city.
         self._top: dict[Grouping, dict[str, list[str]]] = {Grouping.CITY: {}, Grouping.PROGRAM: {}}
-        for article in articles:
-            self._add(article)
+        for summary in summaries:
+            self._add(summary)
 
-    def _add(self, article: Article) -> None:
+    @classmethod
+    def of(cls, articles: Iterable[Article]) -> BrowseIndex:
+        return cls(Summary.of(a) for a in articles)
+
+    def summaries(self) -> list[Summary]:
+        return [self.articles[i] for i in self.order]
+
+    def _add(self, article: Summary) -> None:
         if article.id in self.articles:
             return
         self.articles[article.id] = article
@@ -121,10 +151,55 @@ class BrowseIndex:
             return self.leaves(grouping, top, middle, shown)
         return _keep(self._top[grouping].get(top, []), shown)
 
-    def paths(self, grouping: Grouping, article: Article) -> list[tuple[str, str]]:
+    def paths(self, grouping: Grouping, article: Summary) -> list[tuple[str, str]]:
         """Every (top, middle) pair the article appears under, in the article's own program order."""
         city = city_key(article)
         pairs = [(city, program) for program in program_keys(article)]
         if grouping is Grouping.PROGRAM:
             pairs = [(program, city) for city, program in pairs]
         return pairs
+
+
+# ---- the summary cache ------------------------------------------------------------------------
+
+_CACHE_VERSION = 1
+
+
+def library_stamp(library: Path) -> list[int] | None:
+    """The library file's identity: it is replaced atomically on every write, so any change alters it."""
+    try:
+        st = library.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def summary_cache_path(library: Path) -> Path:
+    key = hashlib.sha256(str(library.expanduser().resolve()).encode("utf-8")).hexdigest()[:24]
+    return _cache_dir() / "browse" / f"{key}.json"
+
+
+def read_cached_summaries(library: Path) -> list[Summary] | None:
+    """The summaries saved for this very library file, or None when there are none or they are out of date."""
+    try:
+        data = json.loads(summary_cache_path(library).read_text(encoding="utf-8"))
+        if data["version"] != _CACHE_VERSION or data["stamp"] != library_stamp(library):
+            return None
+        return [Summary(i, c, tuple(p), label, kind, source) for i, c, p, label, kind, source in data["articles"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a cache is only ever a shortcut
+
+
+def write_cached_summaries(library: Path, stamp: list[int] | None, summaries: Iterable[Summary]) -> None:
+    """Save summaries read from the library file as it was at ``stamp`` (taken before reading it)."""
+    if stamp is None:
+        return
+    path = summary_cache_path(library)
+    data = {"version": _CACHE_VERSION, "stamp": stamp, "articles": [astuple(s) for s in summaries]}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(temp, path)
+    except OSError:
+        pass  # no cache next time; nothing else depends on it

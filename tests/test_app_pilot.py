@@ -669,3 +669,43 @@ async def test_q_in_the_search_box_is_just_a_letter(db, tmp_path):
         await type_query(pilot, "q")
         assert app.screen.query_one(SearchBar).value == "q"
         assert app.return_code is None
+
+
+# ---- the cached tree --------------------------------------------------------------------------
+
+
+async def test_a_second_launch_draws_the_tree_from_cached_summaries(db, articles, tmp_path):
+    from five_star.store.browse import read_cached_summaries
+
+    first = make_app(db, tmp_path)
+    async with first.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        expected = top_labels(tree_of(first))
+    assert [s.id for s in read_cached_summaries(db)] == [a.id for a in articles]
+
+    shown_before_reading = []
+
+    class Watching(type(first)):
+        def watch_index(self, index):
+            if index is not None and not self.loaded:
+                shown_before_reading.append(len(index))
+
+    second = Watching(db, export_dir=tmp_path)
+    async with second.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        assert shown_before_reading == [len(articles)]  # the tree was there before the library was read
+        assert top_labels(tree_of(second)) == expected
+        assert "reading the library" not in status_of(second)
+
+
+async def test_a_stale_cache_is_replaced_by_what_the_library_holds(db, articles, tmp_path):
+    from five_star.store.browse import Summary, library_stamp, write_cached_summaries
+
+    wrong = [Summary.of(a) for a in articles[:3]]
+    wrong = [Summary(s.id, "郑州市", s.programs, s.label, s.kind, s.source) for s in wrong]
+    write_cached_summaries(db, library_stamp(db), wrong)  # claims to be current, but is not
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        expected = ranked(Counter(a.city or UNLOCATED for a in articles), UNLOCATED)
+        assert top_labels(tree_of(app)) == [f"▶ {city} {n}" for city, n in expected]

@@ -6,6 +6,7 @@ import csv
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,7 @@ def test_search_select_export_quit_in_a_real_terminal(tmp_path):
     try:
         child.expect(r"[1-9][\d,]* articles ·")
         child.send("/")
+        child.expect("search: words")  # the box is up (its placeholder drawn) before typing into it
         child.send("红色物业")
         child.expect(r"\d+ hits? for")
         child.send("\r")  # to the first hit
@@ -51,6 +53,7 @@ def test_search_select_export_quit_in_a_real_terminal(tmp_path):
         child.send("e")
         child.expect("Save to")
         child.send("\x15")  # ctrl+u empties the path field
+        time.sleep(0.3)  # as a person would: a character hard on the heels of ctrl+u can be lost in the terminal
         child.send(str(out))
         child.send("\r")
         child.expect(r"Exported 1 row to")

@@ -16,9 +16,16 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
-from five_star.store.browse import BrowseIndex
+from five_star.store.browse import (
+    BrowseIndex,
+    Summary,
+    library_stamp,
+    read_cached_summaries,
+    write_cached_summaries,
+)
 from five_star.store.errors import FiveStarError
 from five_star.store.library import IngestReport, Library, default_library_path
+from five_star.store.model import Article
 from five_star.tui.screens.browse import BrowseScreen
 from five_star.tui.screens.commands import BrowseCommands
 from five_star.tui.screens.export import ExportRequest
@@ -46,6 +53,7 @@ class FiveStarApp(App[None]):
     ]
 
     index: var[BrowseIndex | None] = var(None)
+    loaded: var[bool] = var(False)  # every article read (the tree may show earlier, from cached summaries)
     load_progress: var[tuple[str, int, int | None] | None] = var(None)
 
     def __init__(
@@ -60,6 +68,8 @@ class FiveStarApp(App[None]):
         self.export_dir = export_dir if export_dir is not None else Path.cwd()
         self.clock = clock
         self.error: str | None = None
+        self.articles: dict[str, Article] = {}
+        self._loaded = threading.Event()
         self._search_index = None
         self._search_lock = threading.Lock()
 
@@ -74,27 +84,39 @@ class FiveStarApp(App[None]):
 
     @work(thread=True, exclusive=True, group="library")
     def load_library(self) -> None:
+        # The tree needs only article summaries; when the cached ones still match the library file,
+        # it is drawn at once and the library itself is read behind it.
+        cached = read_cached_summaries(self.db_path)
+        if cached is not None:
+            self.call_from_thread(setattr, self, "index", BrowseIndex(cached))
         try:
-            articles = self._read_library()
+            articles, stamp = self._read_library()
         except (FiveStarError, OSError) as exc:
             self.call_from_thread(self._fail, str(exc))
             return
-        self.call_from_thread(setattr, self, "index", BrowseIndex(articles))
+        summaries = [Summary.of(a) for a in articles]
+        self.articles = {a.id: a for a in articles}
+        if summaries != cached:
+            self.call_from_thread(setattr, self, "index", BrowseIndex(summaries))
+            write_cached_summaries(self.db_path, stamp, summaries)
+        self._loaded.set()
+        self.call_from_thread(setattr, self, "loaded", True)
 
-    def watch_index(self, index: BrowseIndex | None) -> None:
-        if index is not None:
-            # Once the tree is on screen, build the search index while the person looks at it,
-            # so the first `/` is instant and the first paint does not wait for it.
-            self.call_after_refresh(self.prepare_search)
+    def watch_loaded(self, loaded: bool) -> None:
+        if loaded:
+            # Build the search index while the person looks at the tree, so the first `/` is instant.
+            self.prepare_search()
 
     @work(thread=True, group="search-index")
     def prepare_search(self) -> None:
         self.search("")
 
-    def _read_library(self) -> list:
+    def _read_library(self) -> tuple[list[Article], list[int] | None]:
+        """Every article, and the identity of the library file they were read from."""
         from five_star.seeds import seed_paths
 
         self._progress("opening library…", 0, None)
+        stamp = library_stamp(self.db_path)
         with Library.open(self.db_path) as library:
             if library.is_empty():
                 total = len(seed_paths())
@@ -105,8 +127,9 @@ class FiveStarApp(App[None]):
 
                 self._progress(f"first run: reading the {total} bundled seed pages…", 0, total)
                 library.ensure_seeded(progress=report)
+                stamp = library_stamp(self.db_path)
             self._progress("loading articles…", 0, None)
-            return library.articles()
+            return library.articles(), stamp
 
     def _progress(self, note: str, done: int, total: int | None) -> None:
         self.call_from_thread(setattr, self, "load_progress", (note, done, total))
@@ -116,16 +139,16 @@ class FiveStarApp(App[None]):
         self.exit(return_code=1)
 
     def search(self, query: str) -> list:
-        """Run a query (from any thread); the search index is built once, on first use.
+        """Run a query (from a worker thread); the search index is built once, on first use.
 
-        An empty query only makes sure the index exists.
+        Waits for the library to be read. An empty query only makes sure the index exists.
         """
+        self._loaded.wait()
         with self._search_lock:
             if self._search_index is None:
                 from five_star.store.search import SearchIndex
 
-                assert self.index is not None
-                self._search_index = SearchIndex(list(self.index.articles.values()))
+                self._search_index = SearchIndex(self.articles.values())
             index = self._search_index
         return index.search(query) if query.strip() else []
 

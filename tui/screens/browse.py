@@ -46,6 +46,8 @@ class BrowseScreen(Screen):
         Binding("left_square_bracket", "previous_figure", "Previous figure", show=False),
     ]
 
+    AUTO_FOCUS = "#tree"  # never the search box, which stays hidden until `/`
+
     app: FiveStarApp
 
     def __init__(self) -> None:
@@ -54,7 +56,7 @@ class BrowseScreen(Screen):
         self.grouping = Grouping.CITY
         self.search_query = ""
         self.hits: list = []  # ranked search hits, empty when no search is active
-        self.hit_spans: dict[str, list[tuple[str, int, int]]] = {}
+        self.hit_by_id: dict[str, object] = {}
         self.hit_position: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -73,6 +75,7 @@ class BrowseScreen(Screen):
     def on_mount(self) -> None:
         self.watch(self.app, "index", self._index_loaded)
         self.watch(self.app, "load_progress", self._load_progress)
+        self.watch(self.app, "loaded", self._articles_loaded)
 
     # ---- loading ----------------------------------------------------------------------------
 
@@ -85,15 +88,33 @@ class BrowseScreen(Screen):
         self.query_one(StatusBar).note = note
 
     def _index_loaded(self, index: BrowseIndex | None) -> None:
+        """Show the tree; called again if the library turned out to differ from the cached summaries."""
         if index is None:
             return
+        tree = self.query_one(ArticleTree)
+        cursor = tree.cursor_node.data if self.index is not None and tree.cursor_node is not None else None
         self.index = index
         self.query_one("#loading").display = False
         status = self.query_one(StatusBar)
         status.note = ""
         status.total = len(index)
+        tree.selected &= set(index.articles)
         self._show_tree()
-        self.query_one(ArticleTree).focus()
+        if self.search_query.strip():
+            self.run_search(self.search_query)
+        if cursor is not None and cursor.article_id is not None:
+            self.go_to_article(cursor.article_id)
+        elif cursor is not None and cursor.top is not None:
+            tree.expand_path(cursor.top)
+        if not self.query_one(SearchBar).display:
+            tree.focus()
+
+    def _articles_loaded(self, loaded: bool) -> None:
+        """The full articles have arrived: fill in the detail of whatever the cursor is on."""
+        self.query_one(StatusBar).reading = not loaded
+        node = self.query_one(ArticleTree).cursor_node
+        if loaded and node is not None and node.data is not None and node.data.is_article:
+            self._show_detail(node.data)
 
     # ---- the tree ---------------------------------------------------------------------------
 
@@ -123,12 +144,20 @@ class BrowseScreen(Screen):
         ref = event.node.data
         if ref is None or self.index is None:
             return
+        self._show_detail(ref)
+
+    def _show_detail(self, ref: NodeRef) -> None:
         detail = self.query_one(ArticleDetail)
-        if ref.is_article:
-            article = self.index.articles[ref.article_id]
-            detail.show_article(article, self.hit_spans.get(article.id, []))
-        else:
+        if not ref.is_article:
             detail.show_summary(self._summary(ref))
+            return
+        article = self.app.articles.get(ref.article_id)
+        if article is None:  # the tree came from cached summaries; the library is still being read
+            summary = self.index.articles[ref.article_id]
+            detail.show_summary(Text.assemble((one_line(summary.label), "bold"), "\n\nreading the library…"))
+            return
+        hit = self.hit_by_id.get(article.id)
+        detail.show_article(article, hit.spans if hit is not None else [])  # spans are worked out on demand
 
     def _summary(self, ref: NodeRef) -> Text:
         """What the detail pane says about a group node."""
@@ -172,7 +201,7 @@ class BrowseScreen(Screen):
         if query != self.query_one(SearchBar).value:
             return  # a newer keystroke is on its way
         self.search_query, self.hits = query, hits
-        self.hit_spans = {hit.article_id: list(hit.spans) for hit in hits}
+        self.hit_by_id = {hit.article_id: hit for hit in hits}
         self.hit_position = None
         status = self.query_one(StatusBar)
         status.query = query
@@ -296,6 +325,9 @@ class BrowseScreen(Screen):
         )
 
     def action_export(self) -> None:
+        if not self.app.loaded:
+            self.notify("The library is still being read; export in a moment.", severity="warning")
+            return
         ids, scope = self.export_scope()
         if not ids:
             self.notify("Nothing to export: no articles are shown.", severity="warning")
@@ -306,5 +338,5 @@ class BrowseScreen(Screen):
     def _export(self, ids: list[str], request: ExportRequest | None) -> None:
         if request is not None and self.index is not None:
             # After the dialog has gone, so the notification lands on this screen, not the closing dialog.
-            articles = [self.index.articles[i] for i in ids]
+            articles = [self.app.articles[i] for i in ids]
             self.call_after_refresh(self.app.write_export, articles, request)

@@ -20,6 +20,7 @@ class StatusBar(Widget):
     hit_count: reactive[int | None] = reactive(None)  # None: no search active
     hit_position: reactive[int | None] = reactive(None)
     note: reactive[str] = reactive("opening library…")  # shown instead of the counts while loading
+    reading: reactive[bool] = reactive(True)  # the tree is up but the article texts are still being read
 
     def render(self) -> Text:
         dim = self.get_component_rich_style("status-bar--dim")
@@ -42,4 +43,6 @@ class StatusBar(Widget):
         text.append(" · ")
         style = self.get_component_rich_style("status-bar--selected") if self.selected else dim
         text.append(f"{self.selected:,} selected", style)
+        if self.reading:
+            text.append(" · reading the library…", dim)
         return text
