@@ -2,7 +2,9 @@
 
 Tables:
 - ``pages``: one row per source file, keyed by its resolved absolute path: source, path, sha256, encoding,
-  raw (the page text, so extraction can re-run without the original file), removed (boilerplate lines).
+  removed (boilerplate lines).
+- ``raw``: each page's text under the page's doc id, so extraction can re-run without the original file.
+  It is a table of its own so that opening the library can skip it: nothing but reindex needs it.
 - ``articles``: ``Article.to_dict()`` plus ``page`` (the page's key).
 - ``meta``: schema version and a generation counter bumped on every commit.
 
@@ -42,6 +44,7 @@ from five_star.store.storage import (
 )
 
 PAGES = "pages"
+RAW = "raw"
 ARTICLES = "articles"
 DEFAULT_LOCK_TIMEOUT = 5.0
 """Seconds a second writer waits for the first before giving up with a clear message."""
@@ -112,6 +115,7 @@ class _Staged:
     key: str
     sha256: str
     page_row: dict[str, Any]
+    raw: str
     article_rows: list[dict[str, Any]]
 
 
@@ -140,7 +144,7 @@ class _Contents:
         page_order: dict[str, int] = {}
         placed: list[tuple[str, int, Article]] = []
         with gc_paused():
-            for table, doc_id, row in read_rows(path):
+            for table, doc_id, row in read_rows(path, skip=(RAW,)):
                 if table == PAGES:
                     page_order[row["path"]] = int(doc_id)
                     contents.pages[row["path"]] = row["sha256"]
@@ -180,6 +184,9 @@ class _Session:
 
     def stored_page(self, key: str) -> dict[str, Any]:
         return self.db.table(PAGES).get(doc_id=self.page_doc[key])
+
+    def stored_raw(self, key: str) -> str:
+        return self.db.table(RAW).get(doc_id=self.page_doc[key])["raw"]
 
 
 class Library:
@@ -259,17 +266,23 @@ class Library:
 
     def pages(self) -> list[Page]:
         """Every stored page with its raw text and its articles (reads the file again, raw text included)."""
-        pages: dict[str, tuple[int, Page]] = {}
+        pages: dict[int, Page] = {}
+        raws: dict[int, str] = {}
         placed: list[tuple[str, int, Article]] = []
         with gc_paused():
             for table, doc_id, row in read_rows(self.path) if self.path.exists() else ():
                 if table == PAGES:
-                    pages[row["path"]] = (int(doc_id), Page.from_dict(row))
+                    pages[int(doc_id)] = Page.from_dict({**row, "raw": ""})
+                elif table == RAW:
+                    raws[int(doc_id)] = row["raw"]
                 elif table == ARTICLES:
                     placed.append((row["page"], int(doc_id), Article.from_dict(row)))
+        by_key = {page.path: page for page in pages.values()}
+        for doc_id, page in pages.items():
+            page.raw = raws.get(doc_id, "")
         for key, _, article in sorted(placed, key=lambda item: item[1]):
-            pages[key][1].articles.append(article)
-        return [page for _, page in sorted(pages.values(), key=lambda item: item[0])]
+            by_key[key].articles.append(article)
+        return [pages[doc_id] for doc_id in sorted(pages)]
 
     # ---- writing ---------------------------------------------------------------------------------------
 
@@ -323,7 +336,7 @@ class Library:
         for key in list(session.page_doc):
             row = session.stored_page(key)
             try:
-                yield extract_text(row["raw"], row["source"], path=key, encoding=row["encoding"])
+                yield extract_text(session.stored_raw(key), row["source"], path=key, encoding=row["encoding"])
             except Exception as exc:  # keep the stored articles of a page the new code cannot handle
                 yield Skipped(Path(key), f"could not be re-extracted ({type(exc).__name__}: {exc})")
 
@@ -374,6 +387,7 @@ class Library:
         old_rows = staged.article_rows if staged else session.stored_rows(key)
         rows = _new_rows(session, page, key, report)
         page_row = {**page.to_dict(with_articles=False), "path": key}
+        raw = page_row.pop("raw")
         if reextract and rows == old_rows and page_row["removed"] == session.stored_page(key)["removed"]:
             report.articles_unchanged += len(rows)
             return
@@ -382,13 +396,13 @@ class Library:
             session.owner.pop(row["id"], None)
         for row in rows:
             session.owner[row["id"]] = key
-        batch.pages[key] = _Staged(key, page.sha256, page_row, rows)
+        batch.pages[key] = _Staged(key, page.sha256, page_row, raw, rows)
         batch.bytes += len(page.raw)
 
     def _commit(self, session: _Session, batch: _Batch, report: IngestReport, progress: Progress | None) -> None:
         started = time.monotonic()
         staged = list(batch.pages.values())
-        articles, pages = session.db.table(ARTICLES), session.db.table(PAGES)
+        articles, pages, raws = (session.db.table(name) for name in (ARTICLES, PAGES, RAW))
         stale = [doc_id for s in staged for doc_id in session.page_articles.get(s.key, [])]
         if stale:
             articles.remove(doc_ids=stale)
@@ -396,10 +410,12 @@ class Library:
         replaced = [session.page_doc[s.key] for s in staged if s.key in session.page_doc]
         if replaced:
             pages.remove(doc_ids=replaced)
+            raws.remove(doc_ids=replaced)
         # A replaced page keeps its doc id, and with it its place in the library order.
         page_ids = pages.insert_multiple(
             [Document(s.page_row, doc_id=session.page_doc[s.key]) if s.key in session.page_doc else s.page_row for s in staged]
         )
+        raws.insert_multiple([Document({"raw": s.raw}, doc_id=page_id) for s, page_id in zip(staged, page_ids)])
         _bump_generation(session.db)
         session.middleware.commit()  # on failure the session ends: nothing of this batch is remembered
         _remember(session, staged, new_ids, page_ids)

@@ -118,10 +118,11 @@ def dump_lines(data: dict[str, dict[str, Any]]) -> Iterator[str]:
 Row = tuple[str, str, dict[str, Any]]  # (table, doc id, row)
 
 
-def read_rows(path: Path) -> Iterator[Row]:
+def read_rows(path: Path, skip: Iterable[str] = ()) -> Iterator[Row]:
     """Every row of the library file, checked as it is read; ``FiveStarError`` for anything amiss.
 
-    A file in another JSON layout (hand-edited, pretty-printed) is parsed whole instead.
+    Rows of the tables in ``skip`` are passed over unparsed (the file's structure is still checked to
+    its end). A file in another JSON layout (hand-edited, pretty-printed) is parsed whole instead.
     """
     try:
         handle = path.open("rb")
@@ -132,11 +133,11 @@ def read_rows(path: Path) -> Iterator[Row]:
     with handle:
         head = handle.readline() + handle.readline()
         if head.replace(b"\r", b"") != b'{\n"' + META_TABLE.encode() + b'":{\n':
-            yield from _rows_of(_parse_whole(head + handle.read(), path), path)
+            yield from (row for row in _rows_of(_parse_whole(head + handle.read(), path), path) if row[0] not in skip)
             return
         handle.seek(0)
         handle.readline()
-        yield from _rows_by_line(handle, path)
+        yield from _rows_by_line(handle, path, frozenset(skip))
 
 
 def _line_json(text: bytes, path: Path, number: int) -> Any:
@@ -148,7 +149,7 @@ def _line_json(text: bytes, path: Path, number: int) -> Any:
         raise damaged(path, f"line {number} is not valid JSON ({exc.msg}), likely truncated") from None
 
 
-def _rows_by_line(handle, path: Path) -> Iterator[Row]:
+def _rows_by_line(handle, path: Path, skip: frozenset[str]) -> Iterator[Row]:
     table: str | None = None  # the layout check in read_rows has consumed line 1; line 2 opens the meta table
     meta: dict[str, Any] = {}
     closed = False
@@ -173,6 +174,8 @@ def _rows_by_line(handle, path: Path) -> Iterator[Row]:
             split = text.find(b'":')
             if not text.startswith(b'"') or split < 0:
                 raise damaged(path, f"line {number} is not a record")
+            if table in skip:
+                continue
             row = _line_json(text[split + 2 :].rstrip(b","), path, number)
             if not isinstance(row, dict):
                 raise damaged(path, f"line {number} is not a record")
