@@ -2,9 +2,10 @@
 
 Matching is exact substring matching on *folded* text. ``fold`` maps every character on its own to
 NFKC (full width → half width, ① → 1), then traditional → simplified (OpenCC t2s, character by
-character), then lower case, and drops whitespace and invisible control/format characters (zero-width
-spaces from scraped pages) and quotation marks (so 五星支部 finds “五星”支部). Folding character by character, rather than phrase by phrase, is what makes
-it exact: if a query occurs in a text, its folded form occurs in the folded text, so nothing is missed.
+character), then lower case, and drops whitespace, invisible control/format characters (zero-width
+spaces from scraped pages) and quotation marks (so 五星支部 finds “五星”支部). Folding character by
+character, rather than phrase by phrase, is what makes it exact: if a query occurs in a text, its
+folded form occurs in the folded text, so nothing is missed.
 
 The query language (``parse_query`` accepts any string and never raises):
 
@@ -32,7 +33,10 @@ unbroken, then library order.
 The index is a character-bigram inverted index over the folded title and text. It proposes candidates;
 every candidate is then checked by substring search, so the result is exactly the brute-force result.
 Bigrams are taken over UTF-16 code units, so that each is a plain integer (cheap to hash and store)
-and characters outside the BMP still match correctly.
+and characters outside the BMP still match correctly. Costs at 20,000 articles (benchmarks/library_bench.py):
+``SearchIndex(articles)`` returns in ~0.6 s, the index is ready ~3 s later (built in the background),
+it holds ~100 MB; a query takes ~1 ms when it matches a few hundred articles, ~10-20 ms when it matches
+most of the library (every hit has to be produced and ranked).
 """
 
 from __future__ import annotations
