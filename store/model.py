@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from typing import Any
+
+
+@cache
+def _field_names(cls) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
 
 
 def _known(cls, data: dict[str, Any]) -> dict[str, Any]:
     """Keep only the keys ``cls`` declares, so older or newer rows still load."""
-    names = {f.name for f in fields(cls)}
+    names = _field_names(cls)
     return {k: v for k, v in data.items() if k in names}
 
 
