@@ -89,6 +89,10 @@ class FiveStarApp(App[None]):
         cached = read_cached_summaries(self.db_path)
         if cached is not None:
             self.call_from_thread(setattr, self, "index", BrowseIndex(cached))
+            # Reading the library competes for the interpreter; let the tree reach the screen first.
+            painted = threading.Event()
+            self.call_from_thread(self.call_after_refresh, painted.set)
+            painted.wait(timeout=2)
         try:
             articles, stamp = self._read_library()
         except (FiveStarError, OSError) as exc:
