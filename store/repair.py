@@ -86,18 +86,12 @@ def remove_replacement_chars(line: str) -> tuple[str, int]:
     """U+FFFD runs left inside a line stand for lost spaces; keep a space only between words."""
     if "\ufffd" not in line:
         return line, 0
-    count = 0
-
-    def fix(match: re.Match) -> str:
-        nonlocal count
-        count += 1
-        return " "
-
-    return _REPLACEMENT_RUN.sub(fix, line), count
+    return _REPLACEMENT_RUN.subn(" ", line)
 
 
 _QUESTION_WORDS = re.compile(r"(如何|怎么|怎样|什么|为何|为什么|是否|多少|哪|谁|吗|呢|几时|难道|何不|可否)")
 _MOJIBAKE_START = re.compile(r"\?!")
+_STRAY_QUESTION_MARKS = re.compile(r"\?+(?![0-9])")
 
 
 def restore_question_marks(line: str) -> tuple[str, int]:
@@ -126,14 +120,7 @@ def restore_lost_spaces(line: str) -> tuple[str, int]:
     """Remaining '?' between words were spaces (本報記者?盧松); at the end of a line they were nothing."""
     if "?" not in line:
         return line, 0
-    count = 0
-
-    def fix(match: re.Match) -> str:
-        nonlocal count
-        count += 1
-        return "" if match.end() == len(line) else " "
-
-    return re.sub(r"\?+(?![0-9])", fix, line), count
+    return _STRAY_QUESTION_MARKS.subn(lambda m: "" if m.end() == len(line) else " ", line)
 
 
 # --- doubled characters from bold PDF text ----------------------------------------------------------
@@ -144,14 +131,7 @@ _DOUBLED_RUN = re.compile(r"((.)\2){4,}")
 
 
 def collapse_doubled_chars(line: str) -> tuple[str, int]:
-    count = 0
-
-    def fix(match: re.Match) -> str:
-        nonlocal count
-        count += 1
-        return match.group(0)[::2]
-
-    return _DOUBLED_RUN.sub(fix, line), count
+    return _DOUBLED_RUN.subn(lambda m: m.group(0)[::2], line)
 
 
 # --- spaces and half-width punctuation ----------------------------------------------------------------
