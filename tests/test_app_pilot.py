@@ -588,7 +588,7 @@ async def test_question_mark_lists_every_key(db, tmp_path):
         listed = console.export_text()
         for cls in (FiveStarApp, BrowseScreen, ArticleTree, SearchBar, ExportDialog):
             for binding in cls.BINDINGS:
-                assert binding.description in listed, binding
+                assert " ".join((binding.tooltip or binding.description).split()) in " ".join(listed.split()), binding
         for key in ("/", "space", "e", "t", "A", "U", "n", "N", "]", "[", "j", "k", "g", "G", "q", "^q", "^p", "?"):
             assert any(line.strip().startswith(key + " ") for line in listed.splitlines()), key
         await pilot.press("escape")
@@ -709,3 +709,51 @@ async def test_a_stale_cache_is_replaced_by_what_the_library_holds(db, articles,
         await settle(pilot)
         expected = ranked(Counter(a.city or UNLOCATED for a in articles), UNLOCATED)
         assert top_labels(tree_of(app)) == [f"▶ {city} {n}" for city, n in expected]
+
+
+# ---- untrusted text ---------------------------------------------------------------------------
+
+HOSTILE_PAGE = (
+    "[b]红色物业[/b]点亮漯河“五星”支部 \x1b[31m红字\x1b[0m[link=http://x]链接[/link]\n"
+    "\n"
+    "本报讯（记者 [i]张三[/i]）漯河市舞阳县投入985万元，建成[red]12个[/red]党群服务中心\x07，"
+    "惠及3000人\x1b[2J。[/]结束\x08。\n"
+)
+
+
+async def test_markup_ansi_and_control_characters_in_articles_show_as_plain_text(tmp_path):
+    from five_star.store.library import Library
+
+    page = tmp_path / "hostile.txt"
+    page.write_text(HOSTILE_PAGE, encoding="utf-8")
+    db = tmp_path / "library.json"
+    with Library.open(db) as library:
+        library.ingest([page])
+        stored = library.articles()
+    article = next(a for a in stored if "[b]" in (a.title or "") + a.text)
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        await open_article(pilot, {a.id: a for a in stored}, article.id)
+        tree = tree_of(app)
+        label = label_of(tree, tree.cursor_node)
+        header = app.screen.query_one(ArticleHeader).render().plain
+        body = app.screen.query_one(ArticleText).render().plain
+        for shown in (label, header, body):
+            assert not any(ch in shown for ch in "\x1b\x07\x08"), shown
+        assert "[b]红色物业[/b]" in label  # literally, never as bold
+        assert "[b]红色物业[/b]" in header
+        for literal in ("[red]12个[/red]", "[link=http://x]链接[/link]", "[i]张三[/i]", "[/]结束"):
+            assert literal in body
+        assert body == strip_controls(article.text)
+        screen_svg = app.export_screenshot()
+        assert "[b]" in screen_svg and "\x1b" not in screen_svg
+        # and nothing was styled by the would-be markup: "红色物业" inside [b]…[/b] is not bold in the body
+        text_widget = app.screen.query_one(ArticleText)
+        rendered = text_widget.render()
+        assert not rendered.get_style_at_offset(Console(), rendered.plain.index("[b]红色物业") + 3).bold
+        # figure offsets survive the removal of control characters: 12个 is still highlighted as a count
+        figure = rendered.plain.index("12个")
+        assert rendered.get_style_at_offset(Console(), figure).bgcolor == text_widget.style_of(
+            [kind_class("count")]
+        ).bgcolor

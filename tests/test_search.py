@@ -327,9 +327,14 @@ def test_spans_cover_every_occurrence_exactly(text, needle):
 
 def test_hits_compute_spans_only_when_asked():
     index = build([article(1, "红色物业", "红色物业好")])
+    asked = []
+    real_spans = index.spans
+    index.spans = lambda number, needles: asked.append(number) or real_spans(number, needles)
     [hit] = index.search("红色物业")
-    assert hit._spans is None  # nothing worked out yet
+    assert asked == []  # nothing worked out yet
     assert hit.spans == [("title", 0, 4), ("text", 0, 4)]
+    assert hit.spans == [("title", 0, 4), ("text", 0, 4)]
+    assert asked == [0]  # once
     assert hit == Hit("a1", hit.score, [("title", 0, 4), ("text", 0, 4)])
 
 

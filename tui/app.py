@@ -48,8 +48,8 @@ class FiveStarApp(App[None]):
     COMMANDS = App.COMMANDS | {BrowseCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="Quit, even from the search box"),
+        Binding("question_mark", "help", "Help", tooltip="This list of every key"),
     ]
 
     index: var[BrowseIndex | None] = var(None)

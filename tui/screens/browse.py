@@ -34,16 +34,24 @@ EXPAND_ALL_HITS = 40
 
 class BrowseScreen(Screen):
     BINDINGS = [
-        Binding("slash", "search", "Search"),
-        Binding("n", "next_hit", "Next hit", show=False),
-        Binding("N", "previous_hit", "Previous hit", show=False),
-        Binding("escape", "clear_search", "Clear search", show=False),
-        Binding("t", "toggle_grouping", "Cities⇄programs"),
-        Binding("A", "select_shown", "Select all shown", show=False),
-        Binding("U", "clear_selection", "Clear selection", show=False),
-        Binding("e", "export", "Export"),
-        Binding("right_square_bracket", "next_figure", "Next figure", show=False),
-        Binding("left_square_bracket", "previous_figure", "Previous figure", show=False),
+        Binding("slash", "search", "Search",
+                tooltip='Filter the tree as you type: words, "a phrase", -word, city: county: program: star: '
+                'author: source: kind:photo unit: value>=N (as `five-star-tui search`)'),
+        Binding("n", "next_hit", "Next hit", show=False, tooltip="Go to the next search hit"),
+        Binding("N", "previous_hit", "Previous hit", show=False, tooltip="Go to the previous search hit"),
+        Binding("escape", "clear_search", "Clear search", show=False,
+                tooltip="Clear the search and show every article again"),
+        Binding("t", "toggle_grouping", "Cities⇄programs",
+                tooltip="Group the tree by cities → programs, or by programs → cities"),
+        Binding("A", "select_shown", "Select all shown", show=False,
+                tooltip="Select every article shown (the whole library, or the search hits)"),
+        Binding("U", "clear_selection", "Clear selection", show=False, tooltip="Unselect everything"),
+        Binding("e", "export", "Export",
+                tooltip="Export the selection (or, with nothing selected, what is shown) to CSV or JSON Lines"),
+        Binding("right_square_bracket", "next_figure", "Next figure", show=False,
+                tooltip="Highlight the next figure in the article and scroll to it"),
+        Binding("left_square_bracket", "previous_figure", "Previous figure", show=False,
+                tooltip="Highlight the previous figure in the article and scroll to it"),
     ]
 
     AUTO_FOCUS = "#tree"  # never the search box, which stays hidden until `/`

@@ -60,13 +60,14 @@ class HelpScreen(ModalScreen[None]):
 
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", justify="right", min_width=12)
+        table.add_column(style="bold", justify="right", min_width=10)
         table.add_column()
-        for title, bindings in self._sections():
-            table.add_row("", "")
-            table.add_row(Text(title, style="underline"), "")
+        for index, (title, bindings) in enumerate(self._sections()):
+            if index:
+                table.add_row("", "")
+            table.add_row("", Text(title, style="bold underline"))
             for binding in bindings:
-                table.add_row(Text(self.app.get_key_display(binding)), Text(binding.description))
+                table.add_row(Text(self.app.get_key_display(binding)), Text(binding.tooltip or binding.description))
         return table
 
     def compose(self) -> ComposeResult:

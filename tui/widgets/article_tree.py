@@ -55,13 +55,15 @@ class ArticleTree(Tree[NodeRef]):
     """Keyboard-first tree of the library with article selection."""
 
     BINDINGS = [
-        Binding("space", "toggle_selection", "Select", tooltip="Select or unselect the article or group"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_home", "First", show=False),
-        Binding("G", "scroll_end", "Last", show=False),
-        Binding("l,right", "expand_node", "Expand", show=False),
-        Binding("h,left", "collapse_node", "Collapse / parent", show=False),
+        Binding("space", "toggle_selection", "Select",
+                tooltip="Select or unselect the article, or every article under the city or program"),
+        Binding("j", "cursor_down", "Down", show=False, tooltip="Cursor down"),
+        Binding("k", "cursor_up", "Up", show=False, tooltip="Cursor up"),
+        Binding("g", "scroll_home", "First", show=False, tooltip="Cursor to the first line"),
+        Binding("G", "scroll_end", "Last", show=False, tooltip="Cursor to the last line"),
+        Binding("l,right", "expand_node", "Expand", show=False, tooltip="Open the group, or step into it"),
+        Binding("h,left", "collapse_node", "Collapse", show=False,
+                tooltip="Close the group, or step out to the parent"),
     ]
 
     COMPONENT_CLASSES = {
