@@ -34,6 +34,9 @@ EXPAND_ALL_HITS = 40
 
 class BrowseScreen(Screen):
     BINDINGS = [
+        # Handled before the search box sees it, so keys typed right after Enter already reach the tree.
+        Binding("enter", "submit_search", "Go to the first hit", show=False, priority=True,
+                tooltip="In the search box: go to the first hit"),
         Binding("slash", "search", "Search",
                 tooltip='Filter the tree as you type: words, "a phrase", -word, city: county: program: star: '
                 'author: source: kind:photo unit: value>=N (as `five-star-tui search`)'),
@@ -66,6 +69,7 @@ class BrowseScreen(Screen):
         self.hits: list = []  # ranked search hits, empty when no search is active
         self.hit_by_id: dict[str, object] = {}
         self.hit_position: int | None = None
+        self._first_hit_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -216,16 +220,26 @@ class BrowseScreen(Screen):
         status.hit_count = len(hits) if query.strip() else None
         status.hit_position = None
         self._show_tree()
+        if self._first_hit_pending:
+            self._first_hit_pending = False
+            if hits:
+                self._go_to_hit(0)
 
-    @on(SearchBar.Submitted, "#search")
-    def _query_submitted(self) -> None:
-        tree = self.query_one(ArticleTree)
-        tree.focus()
-        if self.hits:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit_search":
+            return self.query_one(SearchBar).has_focus
+        return True
+
+    def action_submit_search(self) -> None:
+        self.set_focus(self.query_one(ArticleTree))
+        if self.search_query != self.query_one(SearchBar).value:
+            self._first_hit_pending = True  # typed faster than the search ran: go there when it lands
+        elif self.hits:
             self._go_to_hit(0)
 
     @on(SearchBar.Cleared, "#search")
     def action_clear_search(self) -> None:
+        self._first_hit_pending = False
         bar = self.query_one(SearchBar)
         was_open = bar.display
         bar.value = ""
@@ -265,7 +279,7 @@ class BrowseScreen(Screen):
         tree = self.query_one(ArticleTree)
         for top, middle in self.index.paths(self.grouping, article):
             if tree.expand_path(top, middle, article_id):
-                tree.focus()
+                self.set_focus(tree)
                 return True
         return False
 
@@ -273,7 +287,7 @@ class BrowseScreen(Screen):
         tree = self.query_one(ArticleTree)
         found = tree.expand_path(top)
         if found:
-            tree.focus()
+            self.set_focus(tree)
         return found
 
     # ---- grouping ---------------------------------------------------------------------------

@@ -45,10 +45,7 @@ class HelpScreen(ModalScreen[None]):
         yield "Anywhere", [*_bindings(type(self.app)), palette]
         yield "Browsing", _bindings(BrowseScreen)
         yield "Tree", _bindings(ArticleTree, Tree)
-        yield "Search box", [
-            *_bindings(SearchBar),
-            Binding("enter", "submit", "Go to the first hit"),
-        ]
+        yield "Search box", _bindings(SearchBar)
         yield "Export dialog", [
             *_bindings(ExportDialog),
             Binding("enter", "submit", "Export (in the path field, where the dialog opens)"),

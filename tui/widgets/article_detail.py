@@ -155,7 +155,7 @@ class ArticleHeader(Widget):
         if article.kind == "photo":
             text.append("  [photo caption]", style("article-header--label"))
         label = style("article-header--label")
-        when = _list(d.text for d in article.dates)
+        when = _list(dict.fromkeys(d.text for d in article.dates))
         place = " · ".join(p for p in (article.city or "未定位", _list(article.counties), when) if p)
         rows = [
             ("", place),
@@ -166,7 +166,7 @@ class ArticleHeader(Widget):
                 f"{TIER_NAMES.get(s.tier, s.tier)} {s.count} ({one_line(s.text)})" for s in article.star_counts
             ) or "—"),
             ("source", f"{one_line(article.source)} lines {article.first_line}–{article.last_line}"),
-            ("repairs", _list(article.repairs) or "none"),
+            ("repairs", ", ".join(one_line(r) for r in article.repairs) or "none"),
         ]
         for name, value in rows:
             text.append("\n")
