@@ -126,7 +126,7 @@ class FiveStarApp(App[None]):
                 total = len(seed_paths())
 
                 def report(done: IngestReport) -> None:
-                    note = f"first run: reading the bundled seed pages ({done.files}/{total})…"
+                    note = f"first run: read {done.files} of the {total} bundled seed pages…"
                     self._progress(note, done.files, total)
 
                 self._progress(f"first run: reading the {total} bundled seed pages…", 0, total)

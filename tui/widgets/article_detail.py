@@ -283,6 +283,8 @@ class FigureTable(DataTable):
 class ArticleDetail(Vertical):
     """Right-hand pane: header, legend, highlighted text and the figure table for one article."""
 
+    DEFAULT_CLASSES = "-summary"  # nothing to show until the tree has a cursor
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll"):
             yield ArticleHeader(id="detail-header")
