@@ -301,6 +301,22 @@ async def test_brackets_step_through_figures_and_scroll_to_them(db, articles, tm
         assert scroll.scroll_y <= line < scroll.scroll_y + scroll.scrollable_content_region.height
 
 
+async def test_moving_in_the_figure_table_highlights_that_figure(db, articles, tmp_path):
+    article = figure_rich(articles)
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        await open_article(pilot, {a.id: a for a in articles}, article.id)
+        table = app.screen.query_one(FigureTable)
+        while not table.has_focus:  # tab along the focus chain, as a person would
+            await pilot.press("tab")
+        await pilot.press("down", "down")
+        body = app.screen.query_one(ArticleText)
+        assert table.cursor_row == 2 and body.current == 2
+        style = body.render().get_style_at_offset(Console(), article.figures[2].start)
+        assert style.underline and style.bold
+
+
 # ---- search -----------------------------------------------------------------------------------
 
 

@@ -68,6 +68,7 @@ class BrowseScreen(Screen):
         self.search_query = ""
         self.hits: list = []  # ranked search hits, empty when no search is active
         self.hit_by_id: dict[str, object] = {}
+        self.shown: set[str] | None = None  # the articles the tree shows: the search hits, or None for all
         self.hit_position: int | None = None
         self._first_hit_pending = False
 
@@ -129,11 +130,6 @@ class BrowseScreen(Screen):
             self._show_detail(node.data)
 
     # ---- the tree ---------------------------------------------------------------------------
-
-    @property
-    def shown(self) -> set[str] | None:
-        """The articles the tree shows: the search hits, or None for every article."""
-        return {hit.article_id for hit in self.hits} if self.search_query.strip() else None
 
     def shown_ids(self) -> list[str]:
         """Shown articles in library order."""
@@ -214,6 +210,7 @@ class BrowseScreen(Screen):
             return  # a newer keystroke is on its way
         self.search_query, self.hits = query, hits
         self.hit_by_id = {hit.article_id: hit for hit in hits}
+        self.shown = set(self.hit_by_id) if query.strip() else None
         self.hit_position = None
         status = self.query_one(StatusBar)
         status.query = query
