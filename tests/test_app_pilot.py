@@ -468,15 +468,19 @@ def read_csv(path):
 
 
 async def export_to(pilot, path, format_steps: int = 0) -> None:
-    """In the open export dialog: pick the format (down ``format_steps`` times), type a path, Enter."""
+    """In the open export dialog: pick the format (down ``format_steps`` times), type a path, Enter.
+
+    A path in the export folder is typed as a bare name, which the dialog resolves against that folder.
+    """
     dialog = pilot.app.screen
     assert isinstance(dialog, ExportDialog)
     if format_steps:
         await pilot.press("shift+tab", *["down"] * format_steps, "enter", "tab")
     path_input = dialog.query_one("#export-path", Input)
     assert path_input.has_focus
-    path_input.value = ""
-    await pilot.press(*str(path))
+    await pilot.press("ctrl+u")
+    typed = path.name if path.parent == pilot.app.export_dir else str(path)
+    await pilot.press(*typed)
     await pilot.press("enter")
     await settle(pilot)
 
@@ -626,7 +630,7 @@ async def test_palette_jumps_to_a_city(db, articles, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=APP_SIZE) as pilot:
         await settle(pilot)
-        await palette(pilot, f"Jump to city: {city}")
+        await palette(pilot, f"city {city}")
         node = tree_of(app).cursor_node
         assert node.data.top == city and node.data.middle is None
 
@@ -636,7 +640,7 @@ async def test_palette_jumps_to_an_article_by_title(db, articles, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=APP_SIZE) as pilot:
         await settle(pilot)
-        await palette(pilot, f"Jump to article: {one_line(article.title)}")
+        await palette(pilot, one_line(article.title))
         assert tree_of(app).cursor_node.data.article_id == article.id
         assert one_line(article.title) in app.screen.query_one(ArticleHeader).render().plain
 
@@ -645,7 +649,7 @@ async def test_palette_offers_export_and_grouping(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=APP_SIZE) as pilot:
         await settle(pilot)
-        await palette(pilot, "Group by programs")
+        await palette(pilot, "group prog")
         assert "programs → cities" in status_of(app)
         await palette(pilot, "Export")
         assert isinstance(app.screen, ExportDialog)
