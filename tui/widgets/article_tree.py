@@ -100,7 +100,7 @@ class ArticleTree(Tree[NodeRef]):
             self.root.add_leaf(Text(view.empty_message), NodeRef(ids=()))
         for group in groups:
             ids = tuple(view.index.under(view.grouping, group.name, shown=view.shown))
-            node = self.root.add(Text(group.name), NodeRef(ids=ids, top=group.name))
+            node = self.root.add(Text(one_line(group.name)), NodeRef(ids=ids, top=group.name))
             if expand_all:
                 self._open_all(node)
         self.move_cursor_to_line(0)
@@ -114,7 +114,7 @@ class ArticleTree(Tree[NodeRef]):
         if ref.middle is None:
             for group in index.middle(grouping, ref.top, shown):
                 ids = tuple(index.leaves(grouping, ref.top, group.name, shown))
-                node.add(Text(group.name), NodeRef(ids=ids, top=ref.top, middle=group.name))
+                node.add(Text(one_line(group.name)), NodeRef(ids=ids, top=ref.top, middle=group.name))
             return
         for article_id in ref.ids:
             article = index.articles[article_id]
@@ -161,7 +161,7 @@ class ArticleTree(Tree[NodeRef]):
     def _child(node: TreeNode[NodeRef], predicate) -> TreeNode[NodeRef] | None:
         return next((c for c in node.children if c.data is not None and predicate(c.data)), None)
 
-    # ---- rendering --------------------------------------------------------------------------
+    # ---- selection --------------------------------------------------------------------------
 
     def toggle(self, ids: Collection[str]) -> None:
         """Select all of ``ids``, or unselect them if they all were selected already."""
@@ -184,6 +184,8 @@ class ArticleTree(Tree[NodeRef]):
         for node in _walk(self.root):
             node.refresh()
         self.post_message(self.SelectionChanged(len(self.selected)))
+
+    # ---- rendering --------------------------------------------------------------------------
 
     def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
         ref = node.data
