@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from five_star.store.model import Article
-from five_star.store.segment import _cache_dir
+from five_star.store.segment import cache_dir
 from five_star.store.storage import gc_paused
 
 UNLOCATED = "未定位"
@@ -180,7 +180,7 @@ def library_stamp(library: Path) -> list[int] | None:
 
 def summary_cache_path(library: Path) -> Path:
     key = hashlib.sha256(str(library.expanduser().resolve()).encode("utf-8")).hexdigest()[:24]
-    return _cache_dir() / "browse" / f"{key}.json"
+    return cache_dir() / "browse" / f"{key}.json"
 
 
 def read_cached_summaries(library: Path) -> list[Summary] | None:
@@ -208,3 +208,14 @@ def write_cached_summaries(library: Path, stamp: list[int] | None, summaries: It
         os.replace(temp, path)
     except OSError:
         pass  # no cache next time; nothing else depends on it
+
+
+def refresh_cached_summaries(library: Path) -> None:
+    """Rebuild the summaries after a command changed the library, so the next launch draws at once."""
+    from five_star.store.library import Library
+
+    stamp = library_stamp(library)
+    if stamp is None:
+        return  # nothing was ever written
+    with Library.open(library, create=False) as opened:
+        write_cached_summaries(library, stamp, (Summary.of(article) for article in opened.articles()))

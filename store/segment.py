@@ -16,7 +16,8 @@ from pathlib import Path
 from platformdirs import user_cache_dir
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """The user's cache folder for five-star-tui (``FIVE_STAR_CACHE`` overrides it)."""
     path = Path(os.environ.get("FIVE_STAR_CACHE") or user_cache_dir("five-star-tui"))
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -32,7 +33,7 @@ def tokenizer():
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tok = jieba.Tokenizer()
-    tok.tmp_dir = str(_cache_dir())
+    tok.tmp_dir = str(cache_dir())
     tok.cache_file = "jieba.cache"
     return tok
 

@@ -114,3 +114,19 @@ def test_a_damaged_or_missing_cache_is_just_a_miss(tmp_path):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"version": 1, "stamp": [', encoding="utf-8")
     assert read_cached_summaries(library) is None
+
+
+def test_ingest_command_leaves_a_current_summary_cache(tmp_path):
+    """After `five-star-tui ingest`, the next launch can draw the tree without reading the library."""
+    from five_star.seeds import seed_paths
+    from five_star.store.browse import read_cached_summaries
+    from five_star.store.library import Library
+    from five_star.tui.cli import main
+
+    db = tmp_path / "library.json"
+    assert main(["ingest", "--db", str(db), str(seed_paths()[4])]) == 0
+    cached = read_cached_summaries(db)
+    with Library.open(db, create=False) as library:
+        ids = [article.id for article in library.articles()]
+    assert cached is not None
+    assert [summary.id for summary in cached] == ids

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
-from five_star.store.browse import NO_PROGRAM, UNLOCATED
+from five_star.store.browse import NO_PROGRAM, UNLOCATED, refresh_cached_summaries
 from five_star.store.errors import FiveStarError
 from five_star.store.export import TIER_NAMES, write_articles_csv, write_figures_csv, write_jsonl
 from five_star.store.library import IngestReport, Library, default_library_path
@@ -145,6 +145,7 @@ def ingest(args) -> int:
             report = library.ingest(paths, progress=progress)
         title = f"Ingested into {library.path}"
     print_report(report, title, time.monotonic() - started)
+    refresh_cached_summaries(library.path)
     if not report.files_read:
         err.print("five-star-tui: nothing could be read")
         return 1
@@ -159,6 +160,7 @@ def reindex(args) -> int:
             report = library.reindex(progress=progress)
         title = f"Re-extracted {library.path}"
     print_report(report, title, time.monotonic() - started)
+    refresh_cached_summaries(library.path)
     return 0
 
 
