@@ -3,11 +3,11 @@ the detail pane's pure helpers."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 
 from rich.style import Style
+from test_library_support import copy_library, seeds_library
 
 from five_star.store.model import Figure
 from five_star.tui.widgets.article_detail import (
@@ -21,27 +21,9 @@ from five_star.tui.widgets.article_detail import (
 FIXED_NOW = datetime(2024, 5, 4, 12, 30, 15)
 APP_SIZE = (140, 40)
 
-_built: dict[str, Path] = {}
-
-
-def seed_library(tmp_path_factory) -> Path:
-    """A real library file holding the bundled seeds, ingested once per test session."""
-    if "seeds" not in _built:
-        from five_star.seeds import seed_paths
-        from five_star.store.library import Library
-
-        path = tmp_path_factory.mktemp("seed-library") / "library.json"
-        with Library.open(path) as library:
-            library.ingest(seed_paths())
-        _built["seeds"] = path
-    return _built["seeds"]
-
-
 def library_copy(tmp_path_factory, folder: Path) -> Path:
     """A private copy of the seed library for one test, so nothing one test does reaches another."""
-    path = folder / "library.json"
-    shutil.copyfile(seed_library(tmp_path_factory), path)
-    return path
+    return copy_library(seeds_library(tmp_path_factory), folder)
 
 
 def read_articles(path: Path):
