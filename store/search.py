@@ -30,27 +30,35 @@ The query language (``parse_query`` accepts any string and never raises):
 Ranking: articles with more query words in the title first, then those holding each multi-word run
 unbroken, then library order.
 
-The index is a character-bigram inverted index over the folded title and text. It proposes candidates;
-every candidate is then checked by substring search, so the result is exactly the brute-force result.
-Bigrams are taken over UTF-16 code units, so that each is a plain integer (cheap to hash and store)
-and characters outside the BMP still match correctly. Costs at 20,000 articles (benchmarks/library_bench.py):
-``SearchIndex(articles)`` returns in ~0.6 s, the index is ready ~3 s later (built in the background),
-it holds ~100 MB; a query takes ~1 ms when it matches a few hundred articles, ~10-20 ms when it matches
-most of the library (every hit has to be produced and ranked).
+The index is an inverted index of single characters and character pairs (UTF-16 code units, so each key
+is a plain integer and characters outside the BMP still match) over the folded title and text, plus the
+exact sets of the library's frequent words. Sets of articles are bit masks (Python ints) where that is
+smaller than a list, so intersecting them runs at C speed. A needle of one or two code units, or a
+frequent word, is answered by its set alone; any other needle by intersecting its pairs' sets and then
+checking each candidate by substring search. Either way the result is exactly the brute-force result.
+Filters are answered from per-field maps, ranking from the same kind of index over titles.
+Costs at 20,000 articles (benchmarks/library_bench.py): ``SearchIndex(articles)`` returns in ~0.5 s, the
+index is ready ~6 s later (built in the background; until then queries scan), it holds ~25 MB beside
+the ~30 MB of folded text; a query takes under 1 ms when it matches a few hundred articles and 2-5 ms
+when it matches most of the library (every hit has to be produced), 5-10x faster than scanning.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
+from itertools import chain, compress, groupby, repeat
+from operator import itemgetter
 
 from five_star.store.model import Article
 from five_star.store.storage import gc_paused
@@ -399,39 +407,82 @@ def warm_up() -> None:
 # ---- hits ------------------------------------------------------------------------------------------------
 
 Span = tuple[str, int, int]
+_new_tuple = tuple.__new__
 
 
-class Hit:
+class Hit(tuple):
     """One matching article: its id, its rank score and the (field, start, end) spans of the match in the
     article's original title/text.
 
-    Spans are worked out on first access: a broad query can hit most of the library, and only the
-    articles a person actually looks at need them.
+    A broad query hits most of the library, so a hit is a tuple (built at C speed, thousands per millisecond)
+    and its spans are worked out on first access: only the articles a person actually looks at need them.
     """
 
-    __slots__ = ("article_id", "score", "_spans", "_source")
+    __slots__ = ()
 
-    def __init__(self, article_id: str, score: float, spans: list[Span] | None = None, *, source=None) -> None:
-        self.article_id = article_id
-        self.score = score
-        self._spans = spans
-        self._source = source  # (index, article number, needles) to find the spans from
+    def __new__(cls, article_id: str, score: float, spans: list[Span] | None = None) -> Hit:
+        return _new_tuple(cls, (article_id, score, [] if spans is None else spans))
+
+    article_id = property(itemgetter(0))
+    score = property(itemgetter(1))
 
     @property
     def spans(self) -> list[Span]:
-        if self._spans is None:
-            index, number, needles = self._source
-            self._spans = index.spans(number, needles)
-            self._source = None
-        return self._spans
+        spans = self[2]  # the spans, or what finds them
+        return spans if isinstance(spans, list) else spans.spans(self[0])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Hit):
             return NotImplemented
         return (self.article_id, self.score, self.spans) == (other.article_id, other.score, other.spans)
 
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None  # equality looks at the spans, which are worked out late
+
     def __repr__(self) -> str:
         return f"Hit({self.article_id!r}, {self.score!r}, {self.spans!r})"
+
+
+class _SpanSource:
+    """The spans of one search's hits, each article's found once, when first asked for."""
+
+    __slots__ = ("index", "needles", "found")
+
+    def __init__(self, index: SearchIndex, needles: tuple[str, ...]) -> None:
+        self.index, self.needles, self.found = index, needles, {}
+
+    def spans(self, article_id: str) -> list[Span]:
+        spans = self.found.get(article_id)
+        if spans is None:
+            number = self.index.position(article_id)
+            spans = self.found[article_id] = self.index.spans(number, self.needles) if self.needles else []
+        return spans
+
+
+def _packed(strings: list[str]) -> list[str]:
+    """Equal strings, allocated one after another.
+
+    Every hit holds its article's id: copies made in one go sit together in memory, where the originals
+    are scattered through the loaded library, and a broad query would otherwise wait on a cache miss for
+    nearly every hit (measured at 20,000 articles: a third of the time of a query hitting most of them).
+    """
+    joined = "".join(strings)
+    out, start = [], 0
+    for string in strings:
+        out.append(joined[start : start + len(string)])
+        start += len(string)
+    return out
+
+
+def _hits(groups: Iterable[tuple[float, Iterable[str]]], source: _SpanSource) -> list[Hit]:
+    """Hits for (score, article ids) groups, in order."""
+    hits: list[Hit] = []
+    for score, ids in groups:
+        hits += map(_new_tuple, repeat(Hit), zip(ids, repeat(score), repeat(source)))
+    return hits
 
 
 def find_spans(original: str, folded: str, needles: Iterable[str], field_name: str) -> list[Span]:
@@ -461,27 +512,71 @@ def _merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(start, end) for start, end in merged]
 
 
-# ---- the index -------------------------------------------------------------------------------------------
+# ---- sets of articles ------------------------------------------------------------------------------------
+
+_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 
 
-def _pair_keys(text: str) -> set[int]:
-    """Every pair of adjacent UTF-16 code units of ``text``, each as one 32-bit integer."""
-    data = text.encode("utf-16-le")
-    even, odd = array("I"), array("I")
-    even.frombytes(data[: len(data) // 4 * 4])
-    odd.frombytes(data[2 : 2 + (len(data) - 2) // 4 * 4])
-    keys = set(even)
-    keys.update(odd)
-    return keys
+class _Bits:
+    """Sets of numbers below ``size`` as Python ints, bit n standing for number n.
 
+    And, or and not then run at C speed over the whole library (a few microseconds at 20,000 articles),
+    and converting to and from lists of numbers takes a few C-level passes, no Python loop.
+    """
 
-def _units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    __slots__ = ("size", "all", "_numbers")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.all = (1 << size) - 1
+        self._numbers = list(range(size))  # made once: listing members then allocates no integers
+
+    def of(self, numbers: Iterable[int]) -> int:
+        flags = bytearray(b"0" * self.size)
+        deque(map(flags.__setitem__, numbers, repeat(ord("1"))), maxlen=0)
+        flags.reverse()  # int() reads the highest bit first
+        return int(flags, 2) if flags else 0
+
+    def flags(self, mask: int) -> bytes:
+        """One byte per number, 1 for the members (trailing non-members left out)."""
+        return format(mask, "b").encode("ascii")[::-1].translate(_FLAGS)
+
+    def members(self, mask: int, labels: list | None = None) -> list:
+        """The members, ascending (or ``labels[n]`` for each member n)."""
+        if not mask:
+            return []
+        return list(compress(self._numbers if labels is None else labels, self.flags(mask)))
+
+    def mask(self, found: int | array) -> int:
+        return found if isinstance(found, int) else self.of(found)
+
+    def compact(self, found: int | list[int] | array) -> int | array:
+        """The smaller form: a bit mask for a large set, an array of numbers for a small one."""
+        typecode = _typecode(self.size)
+        large = _size(found) * array(typecode).itemsize * 8 >= self.size
+        if isinstance(found, int):
+            return found if large else array(typecode, self.members(found))
+        if large:
+            return self.of(found)
+        return found if isinstance(found, array) else array(typecode, found)
+
+    def union(self, sets: Iterable[int | array]) -> int:
+        masks, listed = 0, []
+        for found in sets:
+            if isinstance(found, int):
+                masks |= found
+            else:
+                listed.append(found)
+        return masks | (self.of(chain.from_iterable(listed)) if listed else 0)
 
 
 def _typecode(count: int) -> str:
-    """Article and figure numbers in 2 bytes each while they fit: postings are most of the index's memory."""
+    """Article and figure numbers in 2 bytes each while they fit."""
     return "H" if count <= 0xFFFF else "I"
+
+
+def _size(found: int | list[int] | array) -> int:
+    return found.bit_count() if isinstance(found, int) else len(found)
 
 
 @lru_cache(maxsize=65536)
@@ -490,15 +585,11 @@ def _fold_label(label: str) -> str:
     return fold(label)
 
 
-def _frozen(groups: dict[str, list[int]], typecode: str) -> dict[str, array]:
-    return {key: array(typecode, numbers) for key, numbers in groups.items()}
-
-
 class _Facets:
-    """Article fields for filters: folded value -> numbers of the articles holding it."""
+    """Article fields for filters: folded value -> the articles holding it."""
 
-    def __init__(self, articles: list[Article]) -> None:
-        typecode = _typecode(len(articles))
+    def __init__(self, articles: list[Article], bits: _Bits) -> None:
+        self.bits = bits
         values: dict[str, dict[str, list[int]]] = {name: {} for name in FIELDS}
         no_city = []
         for number, article in enumerate(articles):
@@ -507,8 +598,8 @@ class _Facets:
             for name, found in self._fields(article):
                 for value in dict.fromkeys(found):
                     values[name].setdefault(_fold_label(value), []).append(number)
-        self.values = {name: _frozen(groups, typecode) for name, groups in values.items()}
-        self.no_city = array(typecode, no_city)
+        self.values = {name: {v: bits.compact(ns) for v, ns in groups.items()} for name, groups in values.items()}
+        self.no_city = bits.of(no_city)
 
     @staticmethod
     def _fields(article: Article) -> Iterator[tuple[str, list[str]]]:
@@ -520,115 +611,236 @@ class _Facets:
         yield "source", [article.source]
         yield "kind", [article.kind]
 
-    def matching(self, test: FieldFilter) -> set[int]:
+    def matching(self, test: FieldFilter) -> int:
         if test.field == "city" and test.value in NO_CITY:
-            return set(self.no_city)
+            return self.no_city
         values = self.values[test.field]
         if test.field == "kind":
-            return set(values.get(test.value, ()))
-        out: set[int] = set()
-        for value, numbers in values.items():
-            if test.value in value:
-                out.update(numbers)
-        return out
+            return self.bits.mask(values.get(test.value, 0))
+        return self.bits.union(found for value, found in values.items() if test.value in value)
 
 
 class _Figures:
-    """Every figure of the library in flat columns, with value orders for range tests."""
+    """Every figure of the library, numbered in order of value so that a comparison is a range of numbers."""
 
-    def __init__(self, articles: list[Article]) -> None:
-        by_unit: dict[str, list[int]] = {}
-        by_kind: dict[str, list[int]] = {}
-        owners: list[int] = []
-        lows: list[tuple[float, int]] = []
-        highs: list[tuple[float, int]] = []
+    def __init__(self, articles: list[Article], bits: _Bits) -> None:
+        valued: list[tuple[float, float, int, str, str]] = []  # (low, high, article, unit, kind)
+        unvalued: list[tuple[int, str, str]] = []
         for number, article in enumerate(articles):
             for figure in article.figures:
-                index = len(owners)
-                owners.append(number)
-                by_unit.setdefault(_fold_label(figure.unit or ""), []).append(index)
-                by_kind.setdefault(figure.kind, []).append(index)
+                unit = _fold_label(figure.unit or "")
                 if isinstance(figure.value, (int, float)):
                     top = figure.value_max if isinstance(figure.value_max, (int, float)) else figure.value
-                    lows.append((float(figure.value), index))
-                    highs.append((float(max(top, figure.value)), index))
-        typecode = _typecode(len(owners))
-        self.article = array(_typecode(len(articles)), owners)
-        self.by_unit, self.by_kind = _frozen(by_unit, typecode), _frozen(by_kind, typecode)
-        lows.sort()
-        highs.sort()
-        self.lows, self.by_low = array("d", [v for v, _ in lows]), array(typecode, [i for _, i in lows])
-        self.highs, self.by_high = array("d", [v for v, _ in highs]), array(typecode, [i for _, i in highs])
+                    valued.append((float(figure.value), float(max(top, figure.value)), number, unit, figure.kind))
+                else:
+                    unvalued.append((number, unit, figure.kind))
+        valued.sort(key=itemgetter(0))  # stable: equal values keep library order
+        self.articles_bits = bits
+        self.bits = _Bits(len(valued) + len(unvalued))
+        self.valued = len(valued)
+        self.lows = array("d", [row[0] for row in valued])
+        # Ranges (四五万) are rare: the few whose top reaches past their bottom are checked one by one.
+        self.ranges = [(row[1], index) for index, row in enumerate(valued) if row[1] > row[0]]
+        self.owners = [row[2] for row in valued] + [row[0] for row in unvalued]
+        by_unit: dict[str, list[int]] = {}
+        by_kind: dict[str, list[int]] = {}
+        for index, (unit, kind) in enumerate([row[3:] for row in valued] + [row[1:] for row in unvalued]):
+            by_unit.setdefault(unit, []).append(index)
+            by_kind.setdefault(kind, []).append(index)
+        self.by_unit = {unit: self.bits.of(found) for unit, found in by_unit.items()}
+        self.by_kind = {kind: self.bits.of(found) for kind, found in by_kind.items()}
 
-    def figures(self, test: FigureTest) -> set[int]:
+    def figures(self, test: FigureTest) -> int:
         if test.attribute == "unit":
-            return set(self.by_unit.get(test.value, ()))
+            return self.by_unit.get(test.value, 0)
         if test.attribute == "kind":
-            return set(self.by_kind.get(test.value, ()))
+            return self.by_kind.get(test.value, 0)
         return self._compared(test.op, test.value)
 
-    def _compared(self, op: str, bound: float) -> set[int]:
+    def _compared(self, op: str, bound: float) -> int:
         # A range [low, high] satisfies a comparison when some value in it does.
-        if op == ">=":
-            return set(self.by_high[bisect_left(self.highs, bound) :])
-        if op == ">":
-            return set(self.by_high[bisect_right(self.highs, bound) :])
+        def below(end: int) -> int:
+            return (1 << end) - 1
+
         if op == "<=":
-            return set(self.by_low[: bisect_right(self.lows, bound)])
+            return below(bisect_right(self.lows, bound))
         if op == "<":
-            return set(self.by_low[: bisect_left(self.lows, bound)])
+            return below(bisect_left(self.lows, bound))
+        if op in (">=", ">"):
+            start = bisect_left(self.lows, bound) if op == ">=" else bisect_right(self.lows, bound)
+            reaching = [i for high, i in self.ranges if i < start and (high >= bound if op == ">=" else high > bound)]
+            return (below(self.valued) ^ below(start)) | self.bits.of(reaching)
         return self._compared("<=", bound) & self._compared(">=", bound)
 
-    def articles(self, tests: Iterable[FigureTest]) -> set[int]:
+    def articles(self, tests: Iterable[FigureTest]) -> int:
         """Articles with one figure passing every test."""
-        chosen: set[int] | None = None
+        chosen: int | None = None
         for test in tests:
             found = self.figures(test)
             chosen = found if chosen is None else chosen & found
-        return {self.article[index] for index in chosen or ()}
+        return self.articles_bits.of(self.bits.members(chosen or 0, self.owners))
 
 
-_EMPTY = array("H")
+# ---- the index -------------------------------------------------------------------------------------------
 
 
-def _narrow(candidates: set[int] | None, found: set[int]) -> set[int]:
-    return found if candidates is None else candidates & found
+def _code_units(text: str) -> bytes:
+    return text.encode("utf-16-le", "surrogatepass")
 
 
-def build_postings(docs: list[str]) -> dict[int, array]:
-    """Bigram -> numbers of the documents holding it, ascending."""
-    typecode = _typecode(len(docs))
-    postings: dict[int, array] = {}
-    with gc_paused():
-        for number, doc in enumerate(docs):
-            for key in _pair_keys(doc):
-                posting = postings.get(key)
-                if posting is None:
-                    posting = postings[key] = array(typecode)
-                posting.append(number)
-    return postings
+def _pair_keys(data: bytes) -> set[int]:
+    """Every pair of adjacent UTF-16 code units in ``data``, each as one integer: (u, v) is u + (v << 16).
+
+    Code units keep every key a plain integer (cheap to hash and store), and characters outside the BMP
+    still match correctly. Folding drops U+0000, so a pair key is never below 65536: single units can
+    share the same dictionary as keys 0-65535.
+    """
+    even, odd = array("I"), array("I")
+    even.frombytes(data[: len(data) // 4 * 4])
+    odd.frombytes(data[2 : 2 + (len(data) - 2) // 4 * 4])
+    keys = set(even)
+    keys.update(odd)
+    return keys
+
+
+def _needle_keys(needle: str) -> list[int]:
+    """The keys of the postings that together hold every text containing ``needle``.
+
+    For a needle of one or two code units that is a single posting, and it is the exact answer.
+    """
+    data = _code_units(needle)
+    if len(data) <= 4:
+        return [int.from_bytes(data, "little")] if data else []
+    return list(_pair_keys(data))
+
+
+PHRASE_SAMPLE = 400
+"""Articles segmented to learn which words of the library are frequent (see ``_Postings``)."""
+
+
+class _Postings:
+    """Which of ``texts`` hold each code unit and each pair of code units (an inverted index), and which
+    hold each of the library's frequent words.
+
+    Frequent keys are bit masks (at most one bit per text), rare ones arrays of text numbers. A needle of
+    one or two code units is answered by its posting alone. A longer one is answered by its pairs' postings,
+    which propose candidates, and a substring check of each candidate, which makes the answer exact; that
+    check is most of the cost of a query that matches thousands of articles, and such queries are nearly
+    always frequent words. So the words that a sample of the texts, segmented as queries are, shows in at
+    least ~1.5% of them get their exact sets worked out here, once (~1 s at 20,000 articles).
+    """
+
+    def __init__(self, texts: list[str], bits: _Bits, *, words: bool = False) -> None:
+        self.texts, self.bits = texts, bits
+        self.words: dict[str, int] = {}
+        grown: dict[int, array] = defaultdict(partial(array, _typecode(bits.size)))
+        with gc_paused():
+            for number, text in enumerate(texts):
+                data = _code_units(text)
+                keys = _pair_keys(data) if len(data) > 2 else [int.from_bytes(data, "little")] if data else []
+                for posting in map(grown.__getitem__, keys):
+                    posting.append(number)
+            self.postings: dict[int, int | array] = {}
+            while grown:  # one by one, so the two forms are never all held at once
+                key, numbers = grown.popitem()
+                self.postings[key] = bits.compact(numbers)
+            self._add_units()
+            if words:
+                self.words = {word: self.containing(word, bits.all) for word in self._frequent_words()}
+
+    def _add_units(self) -> None:
+        """Single code units, from the pairs: every unit of a text of two or more is in a pair there."""
+        pairs: dict[int, list[int | array]] = defaultdict(list)
+        for key, found in self.postings.items():
+            if key > 0xFFFF:
+                pairs[key & 0xFFFF].append(found)
+                pairs[key >> 16].append(found)
+        for unit, found in pairs.items():
+            alone = self.postings.get(unit)  # texts of that one unit
+            self.postings[unit] = self.bits.compact(self.bits.union(found if alone is None else [*found, alone]))
+
+    def _frequent_words(self) -> list[str]:
+        texts = self.texts
+        sample = texts[:: max(1, len(texts) // PHRASE_SAMPLE)]
+        counts: Counter[str] = Counter()
+        cut = _segmenter().cut
+        for text in sample:
+            counts.update({word for word in cut(text, HMM=False) if _needs_check(word)})
+        least = max(2, len(sample) // 64)
+        return [word for word, count in counts.items() if count >= least]
+
+    def exact(self, needle: str) -> bool:
+        """Whether ``candidates`` is the exact answer for ``needle``."""
+        return needle in self.words or not _needs_check(needle)
+
+    def estimate(self, needle: str) -> int:
+        """At most this many texts contain ``needle``: its rarest key's count."""
+        if needle in self.words:
+            return self.words[needle].bit_count()
+        postings = self.postings
+        return min((_size(postings.get(key, 0)) for key in _needle_keys(needle)), default=self.bits.size)
+
+    def candidates(self, needle: str, within: int) -> int:
+        """Texts of ``within`` holding every key of ``needle`` (see ``exact``)."""
+        known = self.words.get(needle)
+        if known is not None:
+            return within & known
+        postings, bits = self.postings, self.bits
+        for found in sorted((postings.get(key, 0) for key in _needle_keys(needle)), key=_size):
+            within &= bits.mask(found)
+            if not within:
+                break
+        return within
+
+    def verified(self, needles: Iterable[str], within: int) -> int:
+        """Texts of ``within`` containing every one of ``needles``, checked one by one."""
+        texts, bits = self.texts, self.bits
+        numbers = None
+        for needle in needles:
+            if numbers is None:
+                numbers = bits.members(within)
+            numbers = [n for n in numbers if needle in texts[n]]
+        return within if numbers is None else bits.of(numbers)
+
+    def containing(self, needle: str, within: int) -> int:
+        """Texts of ``within`` containing ``needle``."""
+        found = self.candidates(needle, within)
+        return found if not found or self.exact(needle) else self.verified([needle], found)
+
+
+def _needs_check(needle: str) -> bool:
+    """Beyond two code units, holding every pair is not yet holding the needle."""
+    return len(needle) > 2 or len(_code_units(needle)) > 4
+
+
+@dataclass(frozen=True)
+class _Index:
+    docs: _Postings  # over title + "\n" + text
+    titles: _Postings
 
 
 class SearchIndex:
     """Search over a fixed list of articles (build a new index when the library changes).
 
-    Construction folds every title and text (about 0.5 s at 20,000 articles). The bigram index then takes
-    about 2-3 s more at that size: by default it is built in a background thread and used as soon as it
-    is ready; until then a query checks every article (the same answers, tens of milliseconds at 20,000).
+    Construction folds every title and text (about 0.5 s at 20,000 articles). The index then takes a few
+    seconds more at that size: by default it is built in a background thread and used as soon as it is
+    ready; until then a query checks every article (the same answers, tens of milliseconds at 20,000).
     ``background=False`` builds it before returning; ``indexed=False`` never builds it (the cheaper choice
     for a single query, as on the command line). Safe to query from several threads at once.
     """
 
     def __init__(self, articles: Iterable[Article], *, indexed: bool = True, background: bool = True) -> None:
         self.articles = list(articles)
-        self._ids = [a.id for a in self.articles]
+        self._ids = _packed([a.id for a in self.articles])
+        self._positions: dict[str, int] | None = None
+        self._bits = _Bits(len(self.articles))
         with gc_paused():
             self._titles = [fold(a.title or "") for a in self.articles]
             # "\n" never survives folding, so a query can never match across the title/text seam.
             self._docs = [title + "\n" + fold(a.text) for title, a in zip(self._titles, self.articles)]
-            self._facets = _Facets(self.articles)
-            self._figures = _Figures(self.articles)
-        self._postings: dict[int, array] | None = None
+            self._facets = _Facets(self.articles, self._bits)
+            self._figures = _Figures(self.articles, self._bits)
+        self._index: _Index | None = None
         self._ready = threading.Event()
         if not indexed:
             return
@@ -639,11 +851,18 @@ class SearchIndex:
 
     def _build(self) -> None:
         warm_up()  # an index serves many queries: none of them should wait for jieba
-        self._postings = build_postings(self._docs)
+        self._index = _Index(_Postings(self._docs, self._bits, words=True), _Postings(self._titles, self._bits))
         self._ready.set()
 
+    def scanning(self) -> SearchIndex:
+        """The same articles, folded texts and filter maps, without the index: every query checks every
+        article. The reference the index is tested and measured against."""
+        scanner = copy.copy(self)
+        scanner._index, scanner._ready = None, threading.Event()
+        return scanner
+
     def wait_until_indexed(self, timeout: float | None = None) -> bool:
-        """Block until the bigram index is in use (False on timeout, or if none is being built)."""
+        """Block until the index is in use (False on timeout, or if none is being built)."""
         return self._ready.wait(timeout)
 
     @property
@@ -657,63 +876,48 @@ class SearchIndex:
 
     def matching(self, query: Query) -> list[int]:
         """Positions (in ``articles``) of the matching articles, in library order, unranked."""
-        postings = self._postings
-        if postings is None:
+        index = self._index
+        if index is None:
             return self.scan(query)
-        candidates = self._filtered(query)
-        # The rarest needle first: every later one is then checked only against its few articles.
-        positive = sorted(query.needles, key=lambda needle: self._estimate(postings, needle))
-        for needle in positive:
-            candidates = self._containing(postings, needle, candidates)
-        for needle in query.excluded:
-            pool = candidates if candidates is not None else set(range(len(self.articles)))
-            candidates = pool - self._containing(postings, needle, pool)
-        if candidates is None:
-            return list(range(len(self.articles)))
-        return sorted(candidates)
+        return self._bits.members(self._matched(index.docs, query))
 
-    def _filtered(self, query: Query) -> set[int] | None:
-        candidates: set[int] | None = None
+    def _matched(self, docs: _Postings, query: Query) -> int:
+        filtered = self._filtered(query)
+        within = self._bits.all if filtered is None else filtered
+        # Rarest needle first: the later ones then only narrow a small set.
+        positive = sorted(query.needles, key=docs.estimate)
+        for needle in positive:
+            within = docs.candidates(needle, within)
+        if within:
+            within = docs.verified([needle for needle in positive if not docs.exact(needle)], within)
+        for needle in query.excluded:
+            if within:
+                within &= ~docs.containing(needle, within)
+        return within
+
+    def _filtered(self, query: Query) -> int | None:
+        """Articles passing the query's filters (None when it has none)."""
+        chosen: int | None = None
         for test in query.filters:
             if not test.negated:
-                candidates = _narrow(candidates, self._facets.matching(test))
+                found = self._facets.matching(test)
+                chosen = found if chosen is None else chosen & found
         together = [t for t in query.figure if not t.negated]
         if together:
-            candidates = _narrow(candidates, self._figures.articles(together))
+            found = self._figures.articles(together)
+            chosen = found if chosen is None else chosen & found
         negated = [self._facets.matching(t) for t in query.filters if t.negated]
         negated += [self._figures.articles([t]) for t in query.figure if t.negated]
         if negated:
-            candidates = candidates if candidates is not None else set(range(len(self.articles)))
+            chosen = self._bits.all if chosen is None else chosen
             for found in negated:
-                candidates -= found
-        return candidates
-
-    def _estimate(self, postings: dict[int, array], needle: str) -> int:
-        """At most this many articles contain ``needle``: its rarest bigram's count."""
-        keys = _pair_keys(needle)
-        return min(len(postings.get(key, _EMPTY)) for key in keys) if keys else len(self._docs)
-
-    def _containing(self, postings: dict[int, array], needle: str, within: set[int] | None) -> set[int]:
-        """The articles (of ``within``, or of all) whose title or text contains ``needle``."""
-        docs = self._docs
-        keys = _pair_keys(needle)
-        if not keys:  # a single character: no bigram to look up
-            pool = within if within is not None else range(len(docs))
-            return {number for number in pool if needle in docs[number]}
-        lists = sorted((postings.get(key, _EMPTY) for key in keys), key=len)
-        candidates = set(lists[0]) if within is None else within.intersection(lists[0])
-        for posting in lists[1:]:
-            if len(candidates) * 8 < len(posting):
-                break  # checking the few candidates directly is now cheaper than another intersection
-            candidates.intersection_update(posting)
-        if _units(needle) == 2:
-            return candidates  # the needle is its own bigram: the posting is the exact answer
-        return {number for number in candidates if needle in docs[number]}
+                chosen &= ~found
+        return chosen
 
     def scan(self, query: Query) -> list[int]:
         """The same answer as the index by checking every article: the fallback, and the reference it is tested against."""
         allowed = self._filtered(query)
-        pool = list(range(len(self._docs))) if allowed is None else sorted(allowed)
+        pool = list(range(len(self._docs))) if allowed is None else self._bits.members(allowed)
         docs = self._docs
         for needle in query.needles:
             pool = [n for n in pool if needle in docs[n]]
@@ -724,21 +928,27 @@ class SearchIndex:
     # ---- ranking ---------------------------------------------------------------------------------------
 
     def search(self, query: str | Query) -> list[Hit]:
-        """Ranked hits for ``query`` (a string in the query language, or a parsed ``Query``)."""
+        """Ranked hits for ``query`` (a string in the query language, or a parsed ``Query``).
+
+        Query words in the title count 10 (shared among the words), each unbroken run 1 (shared); equal
+        scores keep library order.
+        """
         if not isinstance(query, Query):
             query = parse_query(query)
-        numbers = self.matching(query)
-        needles = query.needles
-        ids = self._ids
+        index = self._index
         # Thousands of short-lived hits: collecting in the middle would only promote them to older generations,
         # and the full collections that follow rescan the whole loaded library (hundreds of ms at 20,000).
         with gc_paused():
-            if not needles:
-                return [Hit(ids[n], 0.0, []) for n in numbers]
-            return [Hit(ids[n], score, source=(self, n, needles)) for n, score in self._ranked(numbers, query)]
+            if index is None:
+                ids = self._ids
+                groups = [(score, map(ids.__getitem__, numbers)) for score, numbers in self._ranked(self.scan(query), query)]
+            else:
+                found = self._ranked_by_index(index, self._matched(index.docs, query), query)
+                groups = [(score, compress(self._ids, self._bits.flags(mask))) for score, mask in found]
+            return _hits(groups, _SpanSource(self, query.needles))
 
-    def _ranked(self, numbers: list[int], query: Query) -> list[tuple[int, float]]:
-        """Query words in the title count 10 (shared among the words), each unbroken run 1 (shared)."""
+    def _ranked(self, numbers: list[int], query: Query) -> list[tuple[float, list[int]]]:
+        """Ranking by checking each hit's title (and text, for runs): (score, articles) groups, best first."""
         titles, docs = self._titles, self._docs
         scores: dict[int, float] = {}
         for weight, texts, needles in ((10.0, titles, query.needles), (1.0, docs, query.runs)):
@@ -746,9 +956,33 @@ class SearchIndex:
             for needle in needles:
                 for n in [n for n in numbers if needle in texts[n]]:
                     scores[n] = scores.get(n, 0.0) + share
-        # sorted() is stable: equal scores keep library order, and unscored hits follow in library order.
         ranked = sorted(scores, key=lambda n: (-scores[n], n))
-        return [(n, scores[n]) for n in ranked] + [(n, 0.0) for n in numbers if n not in scores]
+        groups = [(score, list(group)) for score, group in groupby(ranked, key=scores.__getitem__)]
+        unscored = [n for n in numbers if n not in scores]
+        return groups + [(0.0, unscored)] if unscored else groups
+
+    def _ranked_by_index(self, index: _Index, result: int, query: Query) -> list[tuple[float, int]]:
+        """The same groups as ``_ranked``, as sets, with title and run hits taken from the index."""
+        marks = [(10.0 / len(query.needles), index.titles.containing(needle, result)) for needle in query.needles]
+        marks += [(1.0 / len(query.runs), index.docs.containing(run, result)) for run in query.runs]
+        # Split the hits by which marks they carry, adding shares in the order ``_ranked`` adds them, so that
+        # equal sums are equal floats; then merge the parts that score the same.
+        parts = [(0.0, result)] if result else []
+        for share, marked in marks:
+            split = []
+            for score, part in parts:
+                split += [(score + share, part & marked), (score, part & ~marked)]
+            parts = [(score, part) for score, part in split if part]
+        merged: dict[float, int] = {}
+        for score, part in parts:
+            merged[score] = merged.get(score, 0) | part
+        return [(score, merged[score]) for score in sorted(merged, reverse=True)]
+
+    def position(self, article_id: str) -> int:
+        """Where the article with ``article_id`` is in ``articles``."""
+        if self._positions is None:
+            self._positions = {article_id: number for number, article_id in reversed(list(enumerate(self._ids)))}
+        return self._positions[article_id]
 
     def spans(self, number: int, needles: tuple[str, ...]) -> list[Span]:
         """Where ``needles`` occur in article ``number``'s original title and text."""

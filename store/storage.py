@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -90,15 +90,22 @@ def not_a_library(path: Path) -> FiveStarError:
     return FiveStarError(f"{path} is not a five-star-tui library (no schema version); choose another file with --db")
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Loading a big library creates millions of containers; the cyclic GC would rescan them over and over."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+class gc_paused:
+    """Loading a big library creates millions of containers; the cyclic GC would rescan them over and over.
+
+    A class rather than a generator: leaving a generator-based context manager raises StopIteration, and
+    that allocation, the first after the GC is back on, would start a collection that walks every object
+    made meanwhile (a search's thousands of hits) before the caller even receives them.
+    """
+
+    __slots__ = ("was_enabled",)
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if self.was_enabled:
             gc.enable()
 
 

@@ -362,3 +362,49 @@ def test_unindexed_search_gives_the_same_answers(seeds_index):
     assert not plain.wait_until_indexed(timeout=0.01)
     for q in ["红色物业", "漯河红色物业 -脱贫", "kind:photo", "unit:元 value>=10000"]:
         assert [h.article_id for h in plain.search(q)] == [h.article_id for h in seeds_index.search(q)]
+
+
+def ranked(hits: list[Hit]) -> list[tuple[str, float]]:
+    return [(h.article_id, h.score) for h in hits]
+
+
+def test_index_ranks_exactly_as_the_scan_does(generated_index):
+    """Same hits, same scores, same order, whether answered from the index or by checking every article."""
+    scanner = generated_index.scanning()
+    assert not scanner.indexed
+    rng = random.Random(5)
+    needles = sample_needles(generated_index.articles, 200, rng)
+    words = ["村", "群众", "党建", "五星支部", "乡村振兴", "红色物业", "党支部书记", "漯河红色物业", "支部", "书记"]
+    filters = ["", "", "city:漯河", "-kind:photo", "value>=10000", "unit:元 value<100000", "-city:郑州 kind:money"]
+    for n in range(200):
+        parts = rng.sample(words, rng.randint(1, 3)) + ["".join(w.split()) for w in rng.sample(needles, rng.randint(0, 1))]
+        q = "".join(parts) if rng.random() < 0.4 else " ".join(parts)
+        if rng.random() < 0.3:
+            q += " -" + rng.choice(words)
+        if rng.random() < 0.2:
+            q = f'"{q}"'
+        q += " " + rng.choice(filters)
+        assert ranked(generated_index.search(q)) == ranked(scanner.search(q)), q
+        assert generated_index.matching(parse_query(q)) == scanner.scan(parse_query(q)), q
+
+
+def test_frequent_words_are_answered_exactly(generated_index):
+    frequent = list(generated_index._index.docs.words)
+    assert frequent  # the generated library repeats its seed pages' words: some are frequent
+    for word in frequent:
+        assert ids(generated_index.search(f'"{word}"')) == brute_force(generated_index.articles, [word]), word
+
+
+def test_text_with_lone_surrogates_is_searchable():
+    # JSON can carry a lone surrogate ("\ud800"); a library holding one must still index and search.
+    index = build([article(1, "标题\ud800", "正文\udfff村"), article(2, None, "村")])
+    assert ids(index.search("村")) == {"a1", "a2"}
+    assert ids(index.search('"\ud800"')) == {"a1"}
+
+
+def test_hits_compare_by_id_score_and_spans():
+    assert Hit("a", 1.0, [("text", 0, 2)]) == Hit("a", 1.0, [("text", 0, 2)])
+    assert Hit("a", 1.0, [("text", 0, 2)]) != Hit("a", 1.0, [("text", 0, 3)])
+    assert Hit("a", 1.0) != Hit("b", 1.0)
+    assert Hit("a", 1.0).spans == []
+    assert (Hit("a", 1.0).article_id, Hit("a", 2.5).score) == ("a", 2.5)
