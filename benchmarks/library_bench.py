@@ -59,11 +59,14 @@ def ms(seconds: float) -> float:
 
 
 def phase_ingest(pages: Path, library: Path) -> None:
-    from five_star.store.library import Library
+    from five_star.store.library import PARALLEL_FROM_BYTES, Library
     from five_star.store.pipeline import extract_text
 
     paths = sorted(pages.glob("*.txt"))
-    extract_text(paths[0].read_text(encoding="utf-8"), paths[0].name)  # load dictionaries once, untimed
+    if sum(path.stat().st_size for path in paths) < PARALLEL_FROM_BYTES:
+        # Extraction runs in this process: load its dictionaries once, untimed. A bigger ingest extracts in
+        # worker processes, which load their own; loading them here too would only add ~200 MB to this one.
+        extract_text(paths[0].read_text(encoding="utf-8"), paths[0].name)
     started = time.perf_counter()
     with Library.open(library) as lib:
         report = lib.ingest(paths)

@@ -5,6 +5,8 @@ Tables:
   removed (boilerplate lines).
 - ``raw``: each page's text under the page's doc id, so extraction can re-run without the original file.
   It is a table of its own so that opening the library can skip it: nothing but reindex needs it.
+  (Libraries written before this table existed keep the text in the page row, under ``raw``; they are
+  read as they are, and a page moves to the new layout when it is next stored.)
 - ``articles``: ``Article.to_dict()`` plus ``page`` (the page's key).
 - ``meta``: schema version and a generation counter bumped on every commit.
 
@@ -183,7 +185,8 @@ class _Session:
         return self.db.table(PAGES).get(doc_id=self.page_doc[key])
 
     def stored_raw(self, key: str) -> str:
-        return self.db.table(RAW).get(doc_id=self.page_doc[key])["raw"]
+        raw = self.db.table(RAW).get(doc_id=self.page_doc[key])
+        return raw["raw"] if raw is not None else self.stored_page(key).get("raw", "")  # older libraries: in the page row
 
 
 class Library:
@@ -269,14 +272,14 @@ class Library:
         with gc_paused():
             for table, doc_id, row in read_rows(self.path) if self.path.exists() else ():
                 if table == PAGES:
-                    pages[int(doc_id)] = Page.from_dict({**row, "raw": ""})
+                    pages[int(doc_id)] = Page.from_dict({"raw": "", **row})  # older libraries: in the page row
                 elif table == RAW:
                     raws[int(doc_id)] = row["raw"]
                 elif table == ARTICLES:
                     placed.append((row["page"], int(doc_id), Article.from_dict(row)))
         by_key = {page.path: page for page in pages.values()}
         for doc_id, page in pages.items():
-            page.raw = raws.get(doc_id, "")
+            page.raw = raws.get(doc_id, page.raw)
         for key, _, article in sorted(placed, key=lambda item: item[1]):
             by_key[key].articles.append(article)
         return [pages[doc_id] for doc_id in sorted(pages)]

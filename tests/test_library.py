@@ -208,3 +208,17 @@ def test_parallel_extraction_gives_the_same_pages_in_the_same_order(tmp_path, mo
         return [a.to_dict() for a in result.articles] if hasattr(result, "articles") else (str(result.path), result.reason)
 
     assert [shape(r) for r in parallel] == [shape(r) for r in serial]
+
+
+def test_a_library_keeping_raw_text_in_page_rows_still_reads_and_reindexes(library):
+    """The layout before the raw table: each page row held its text under "raw"."""
+    data = json.loads(library.read_text("utf-8"))
+    for doc_id, row in data.pop("raw").items():
+        data["pages"][doc_id]["raw"] = row["raw"]
+    library.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with Library.open(library) as lib:
+        expected = [a.to_dict() for a in lib.articles()]
+        assert [p.raw for p in lib.pages()] == [path.read_text(encoding="utf-8") for path in seed_paths()]
+        report = lib.reindex()
+        assert not report.skipped and report.articles_unchanged == len(expected)
+        assert [a.to_dict() for a in lib.articles()] == expected

@@ -22,6 +22,8 @@ from five_star.store.storage import (
     LibraryStorage,
     WriteLock,
     backup_path,
+    dump_lines,
+    read_rows,
     write_atomically,
 )
 from test_library_support import copy_library, seeds_library
@@ -279,3 +281,33 @@ def test_garbage_after_the_end_is_reported(library):
     library.write_text(library.read_text("utf-8") + "\n\n{}\n", encoding="utf-8")
     with pytest.raises(FiveStarError, match="unexpected text after the end"):
         Library.open(library)
+
+
+def big_file(path: Path, rows: int) -> list[str]:
+    """A library file of ``rows`` records in one table (more than are parsed per batch), as lines."""
+    data = {"meta": {"1": {"schema": SCHEMA_VERSION}}, "things": {str(n): {"n": n, "text": "村" * (n % 7)} for n in range(1, rows + 1)}}
+    text = "".join(dump_lines(data))
+    path.write_text(text, encoding="utf-8")
+    return text.splitlines(keepends=True)
+
+
+def test_every_row_of_a_big_table_is_read_in_order(tmp_path):
+    path = tmp_path / "library.json"
+    big_file(path, 700)
+    rows = [(table, doc_id, row["n"]) for table, doc_id, row in read_rows(path) if table == "things"]
+    assert rows == [("things", str(n), n) for n in range(1, 701)]
+
+
+@pytest.mark.parametrize("broken", [5, 300, 600])
+def test_a_bad_row_inside_a_big_table_is_reported_with_its_line(tmp_path, broken):
+    path = tmp_path / "library.json"
+    lines = big_file(path, 700)
+    number = next(i for i, line in enumerate(lines, start=1) if line.startswith(f'"{broken}":'))
+    lines[number - 1] = lines[number - 1].replace('"n":', '"n"', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(FiveStarError, match=rf"damaged \(line {number} is not valid JSON"):
+        list(read_rows(path))
+    lines[number - 1] = f'"{broken}":[1,2],\n'
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(FiveStarError, match=rf"damaged \(line {number} is not a record"):
+        list(read_rows(path))
