@@ -737,8 +737,9 @@ class _Postings:
         with gc_paused():
             for number, text in enumerate(texts):
                 data = _code_units(text)
-                keys = _pair_keys(data) if len(data) > 2 else [int.from_bytes(data, "little")] if data else []
-                for posting in map(grown.__getitem__, keys):
+                if data:
+                    grown[int.from_bytes(data[-2:], "little")].append(number)  # the last unit (see _add_units)
+                for posting in map(grown.__getitem__, _pair_keys(data)):
                     posting.append(number)
             self.postings: dict[int, int | array] = {}
             while grown:  # one by one, so the two forms are never all held at once
@@ -749,15 +750,15 @@ class _Postings:
                 self.words = {word: self.containing(word, bits.all) for word in self._frequent_words()}
 
     def _add_units(self) -> None:
-        """Single code units, from the pairs: every unit of a text of two or more is in a pair there."""
-        pairs: dict[int, list[int | array]] = defaultdict(list)
+        """Single code units, from the pairs: every unit of a text but its last starts a pair, and the
+        postings already hold each text under its last unit."""
+        starting: dict[int, list[int | array]] = defaultdict(list)
         for key, found in self.postings.items():
             if key > 0xFFFF:
-                pairs[key & 0xFFFF].append(found)
-                pairs[key >> 16].append(found)
-        for unit, found in pairs.items():
-            alone = self.postings.get(unit)  # texts of that one unit
-            self.postings[unit] = self.bits.compact(self.bits.union(found if alone is None else [*found, alone]))
+                starting[key & 0xFFFF].append(found)
+        for unit, found in starting.items():
+            last = self.postings.get(unit)
+            self.postings[unit] = self.bits.compact(self.bits.union(found if last is None else [*found, last]))
 
     def _frequent_words(self) -> list[str]:
         texts = self.texts

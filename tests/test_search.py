@@ -408,3 +408,10 @@ def test_hits_compare_by_id_score_and_spans():
     assert Hit("a", 1.0) != Hit("b", 1.0)
     assert Hit("a", 1.0).spans == []
     assert (Hit("a", 1.0).article_id, Hit("a", 2.5).score) == ("a", 2.5)
+
+
+def test_one_character_titles_and_texts():
+    index = build([article(1, "村", "x"), article(2, None, "村"), article(3, "乡", ""), article(4, "", "")])
+    assert ranked(index.search("村")) == [("a1", 10.0), ("a2", 0.0)]
+    assert ranked(index.search("乡")) == [("a3", 10.0)]
+    assert ranked(index.search("x")) == [("a1", 0.0)]
