@@ -26,16 +26,22 @@ COMMANDS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument(
-        "--db",
-        metavar="PATH",
-        help="library file (default: $FIVE_STAR_DB, else the user data directory)",
-    )
+    def db_option(default: object) -> argparse.ArgumentParser:
+        db = argparse.ArgumentParser(add_help=False)
+        db.add_argument(
+            "--db",
+            metavar="PATH",
+            default=default,
+            help="library file (default: $FIVE_STAR_DB, else the user data directory)",
+        )
+        return db
 
+    # A subcommand's default would overwrite the value of `five-star-tui --db PATH stats`, so
+    # subcommands leave --db unset unless it follows them.
+    db = db_option(argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="five-star-tui",
-        parents=[db],
+        parents=[db_option(None)],
         description=(
             "Browse news about Henan's “五星”支部创建 campaign: a keyboard-driven tree of cities, "
             "programs and articles with highlighted figures. With no command, opens the app "
