@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
+from textual.markup import escape
 
 from five_star.store.browse import Grouping
 from five_star.tui.widgets.safe_text import one_line
@@ -88,7 +89,8 @@ class BrowseCommands(Provider):
                 continue
             score = matcher.match(title)
             if score > 0:
-                where = " · ".join(p for p in (article.city, one_line(article.source)) if p)
+                # The palette parses help text as markup, and a file name may hold brackets.
+                where = escape(" · ".join(p for p in (article.city, one_line(article.source)) if p))
                 yield Hit(score, highlighted(matcher, title), partial(browse.go_to_article, article_id),
                           text=title, help=where)
                 found += 1
