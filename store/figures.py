@@ -50,6 +50,8 @@ SCALE_VALUE = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000
 # A number made of scale words alone counts things (百个, 千名, 万名, 近千万元) but, in front of
 # other units, starts an idiom or an adjective (千年古镇, 万亩良田), so only these kinds accept it.
 BARE_SCALE_KINDS = {"people", "count", "money"}
+# A sum of money written as one scale word (万元) is an amount only after a word that sizes it (近万元).
+BARE_MONEY_LEADS = set("近约逾超上")
 # Kinds that can go below zero (负3.9%, 零下4摄氏度); a count or a sum of money written with a minus is
 # more likely a dash or a range.
 SIGNED_KINDS = {"percent", "other"}
@@ -608,6 +610,9 @@ def is_bare_scale_idiom(c: Candidate, unit: Unit) -> bool:
         return False
     if unit.kind not in BARE_SCALE_KINDS:
         return True
+    sized = c.group("scale") or c.group("after") or c.folded[c.num_start - 1 : c.num_start] in BARE_MONEY_LEADS
+    if unit.kind == "money" and len(numeral) == 1 and not sized:
+        return True  # 单位：万元, （单位：亿元）: a table's unit label, not an amount; 近万元 is one
     return next_char(c, c.match.end()) in CN_NUMERAL
 
 

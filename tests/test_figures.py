@@ -497,3 +497,13 @@ def test_figures_command_offsets_are_relative_to_each_line():
     for line, figures in zip(lines, out):
         assert [line[f["start"] : f["end"]] for f in figures] == [f["text"] for f in figures]
         assert len(figures) == 2
+
+
+@pytest.mark.parametrize("text", ["（单位：万元）", "单位:亿元", "投资万元"])
+def test_a_lone_money_scale_word_is_a_unit_label_not_an_amount(text):
+    assert find_figures(text) == []
+
+
+def test_a_sized_lone_money_scale_word_is_an_amount():
+    (figure,) = find_figures("累计投入近万元")
+    assert (figure.text, figure.value, figure.unit, figure.qualifier) == ("近万元", 10000, "元", "近")
