@@ -620,6 +620,11 @@ class _Facets:
         return self.bits.union(found for value, found in values.items() if test.value in value)
 
 
+def _is_number(value: object) -> bool:
+    """A value that orders with the others (NaN, which a hand-edited library could hold, would unsort them)."""
+    return isinstance(value, (int, float)) and value == value
+
+
 class _Figures:
     """Every figure of the library, numbered in order of value so that a comparison is a range of numbers."""
 
@@ -629,8 +634,8 @@ class _Figures:
         for number, article in enumerate(articles):
             for figure in article.figures:
                 unit = _fold_label(figure.unit or "")
-                if isinstance(figure.value, (int, float)):
-                    top = figure.value_max if isinstance(figure.value_max, (int, float)) else figure.value
+                if _is_number(figure.value):
+                    top = figure.value_max if _is_number(figure.value_max) else figure.value
                     valued.append((float(figure.value), float(max(top, figure.value)), number, unit, figure.kind))
                 else:
                     unvalued.append((number, unit, figure.kind))

@@ -415,3 +415,12 @@ def test_one_character_titles_and_texts():
     assert ranked(index.search("村")) == [("a1", 10.0), ("a2", 0.0)]
     assert ranked(index.search("乡")) == [("a3", 10.0)]
     assert ranked(index.search("x")) == [("a1", 0.0)]
+
+
+def test_a_figure_without_a_usable_value_never_unsorts_the_others():
+    nan = float("nan")
+    articles = [article(n, None, "x", figures=[money("x", value)]) for n, value in enumerate([5, nan, 1, None, 3, 9, nan, 7])]
+    index = build(articles)
+    assert ids(index.search("value>=5")) == {"a0", "a5", "a7"}
+    assert ids(index.search("value<4")) == {"a2", "a4"}
+    assert ids(index.search("unit:元")) == {f"a{n}" for n in range(8)}
