@@ -68,9 +68,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                text = data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise ValueError(f"starts with a {encoding} byte-order mark but is not valid {encoding}") from exc
+            if not text.strip():
+                raise ValueError("empty file")
+            return text, encoding
     if _looks_binary(data):
         raise ValueError("binary file, not text")
     try:

@@ -14,6 +14,12 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 
+def one_line(text: object) -> str:
+    """For a one-line slot (a title on screen, a tab-separated field): controls stripped, line breaks and
+    tabs folded to single spaces. On screen it still goes into ``Text``, never markup."""
+    return " ".join(strip_controls("" if text is None else str(text)).split())
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 

@@ -17,7 +17,7 @@ from five_star.tui.screens.export import ConfirmOverwrite, ExportDialog
 from five_star.tui.screens.help import HelpScreen
 from five_star.tui.widgets.article_detail import ArticleHeader, ArticleText, FigureTable, kind_class
 from five_star.tui.widgets.article_tree import ArticleTree
-from five_star.tui.widgets.safe_text import one_line
+from five_star.store.sanitize import one_line
 from five_star.tui.widgets.search_bar import SearchBar
 from five_star.tui.widgets.status_bar import StatusBar
 from test_app_support import (

@@ -96,3 +96,10 @@ def test_store_never_imports_textual():
     loaded = result.stdout
     assert "textual" not in loaded.replace("five_star", "")
     assert "five_star.tui" not in loaded
+
+
+def test_a_utf16_file_holding_only_its_bom_is_reported_empty(tmp_path):
+    (tmp_path / "bom.txt").write_bytes(b"\xff\xfe")
+    result = run_cli("extract", str(tmp_path / "bom.txt"))
+    assert result.returncode != 0
+    assert "bom.txt" in result.stderr and "empty file" in result.stderr

@@ -197,3 +197,19 @@ def test_untrusted_text_is_never_markup_or_escapes(tmp_path):
     plain(result)
     title, city, source, _ = result.stdout.splitlines()[0].split("\t")
     assert source == "[red]evil.txt" and "[bold red]" in title
+
+
+def test_a_query_with_nothing_usable_fails_instead_of_matching_everything(library, tmp_path):
+    for query in ("value>=abc", "-"):
+        result = cli("search", query, db=library)
+        assert result.returncode == 1
+        assert "nothing usable" in result.stderr and "Traceback" not in result.stderr
+    result = cli("export", "value>=abc", "-o", str(tmp_path / "out.csv"), db=library)
+    assert result.returncode == 1
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_export_without_a_file_name_says_so(library):
+    result = cli("export", "-o", "", db=library)
+    assert result.returncode == 1
+    assert "no output file" in result.stderr

@@ -75,7 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("stats", parents=[db], help="articles per city and program, star tallies per city")
 
     p = sub.add_parser("search", parents=[db], help="print the articles matching a query")
-    p.add_argument("query", metavar="QUERY", help='e.g. 红色物业 city:漯河 -脱贫 "五星 支部" value>=1000000')
+    p.add_argument(
+        "query",
+        metavar="QUERY",
+        help='e.g. 红色物业 city:漯河 -脱贫 "五星 支部" value>=1000000 '
+        "(a query that starts with - goes after --: search -- -脱贫)",
+    )
 
     p = sub.add_parser("export", parents=[db], help="write matching articles to CSV or JSON Lines")
     p.add_argument("query", nargs="?", default="", metavar="QUERY", help="what to export (default: everything)")

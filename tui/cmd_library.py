@@ -22,7 +22,7 @@ from five_star.store.errors import FiveStarError
 from five_star.store.export import TIER_NAMES, write_articles_csv, write_figures_csv, write_jsonl
 from five_star.store.library import IngestReport, Library, default_library_path
 from five_star.store.model import Article
-from five_star.store.sanitize import strip_controls
+from five_star.store.sanitize import one_line, strip_controls
 
 WRITERS = {"articles": write_articles_csv, "figures": write_figures_csv, "jsonl": write_jsonl}
 
@@ -47,11 +47,6 @@ def stderr_console() -> Console:
 def safe(text: object) -> Text:
     """Untrusted text for Rich: never markup, no control characters."""
     return Text(strip_controls("" if text is None else str(text)))
-
-
-def one_line(text: object) -> str:
-    """A field of a tab-separated line: no tabs, newlines or control characters inside."""
-    return " ".join(strip_controls("" if text is None else str(text)).split())
 
 
 # ---- ingest and reindex --------------------------------------------------------------------------------
@@ -228,6 +223,9 @@ def matching_articles(library: Library, text: str, err: Console) -> list[Article
     query = parse_query(text)
     for warning in query.warnings:
         err.print(safe(f"five-star-tui: ignored {warning}"))
+    if query.is_empty and text.strip():
+        # a mistyped filter must not silently widen the result to the whole library
+        raise FiveStarError(f"nothing usable in the query {text!r}")
     articles = library.articles()
     if query.is_empty:
         return articles
@@ -263,6 +261,8 @@ def hits_table(hits: list[Article]) -> Table:
 
 
 def export(args) -> int:
+    if not args.output.strip():
+        raise FiveStarError("no output file given (-o FILE)")
     target = Path(args.output).expanduser()
     if target.exists() and not args.force:
         raise FiveStarError(f"{target} already exists; add --force to overwrite it")

@@ -21,7 +21,7 @@ from five_star.store.browse import BrowseIndex, Grouping
 from five_star.tui.screens.export import ExportDialog, ExportRequest, default_export_name
 from five_star.tui.widgets.article_detail import ArticleDetail
 from five_star.tui.widgets.article_tree import ArticleTree, NodeRef, TreeView
-from five_star.tui.widgets.safe_text import one_line
+from five_star.store.sanitize import one_line
 from five_star.tui.widgets.search_bar import SearchBar
 from five_star.tui.widgets.status_bar import StatusBar
 

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.markup import escape
 
 from five_star.store.browse import Grouping
-from five_star.tui.widgets.safe_text import one_line
+from five_star.store.sanitize import one_line
 
 # Article titles listed per search; more would only slow the palette down.
 MAX_ARTICLE_HITS = 50

@@ -23,7 +23,7 @@ from textual.widgets import DataTable
 
 from five_star.store.model import Article, Figure
 from five_star.store.sanitize import strip_controls
-from five_star.tui.widgets.safe_text import one_line
+from five_star.store.sanitize import one_line
 
 FIGURE_KINDS: dict[str, str] = {
     "money": "money 金额",

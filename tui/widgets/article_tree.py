@@ -18,7 +18,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from five_star.store.browse import BrowseIndex, Grouping
-from five_star.tui.widgets.safe_text import one_line
+from five_star.store.sanitize import one_line
 
 
 @dataclass(frozen=True)

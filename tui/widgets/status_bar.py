@@ -7,7 +7,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from five_star.store.browse import Grouping
-from five_star.tui.widgets.safe_text import one_line
+from five_star.store.sanitize import one_line
 
 
 class StatusBar(Widget):
