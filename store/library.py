@@ -309,7 +309,8 @@ class Library:
         several processes (see ``extract_in_parallel``); pages are still stored in order, by this one.
         """
         with self._writing() as session:
-            return self._run(session, extract_in_parallel([Path(p) for p in paths]), progress, reextract=False)
+            extracted = extract_in_parallel([Path(p) for p in paths], known=dict(session.page_sha))
+            return self._run(session, extracted, progress, reextract=False)
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
         """Re-run extraction over every stored raw page (after an upgrade), without the original files."""
@@ -341,12 +342,20 @@ class Library:
                 yield Skipped(Path(key), f"could not be re-extracted ({type(exc).__name__}: {exc})")
 
     def _run(self, session: _Session, results: Iterable[Any], progress: Progress | None, *, reextract: bool) -> IngestReport:
+        from five_star.store.pipeline import Unchanged
+
         report = IngestReport()
         batch = _Batch()
         try:
             for result in results:
                 if isinstance(result, Page):
                     self._take(session, result, batch, report, reextract=reextract)
+                elif isinstance(result, Unchanged):
+                    key = page_key(result.path)
+                    report.files_read += 1
+                    report.bytes_read += result.bytes
+                    report.last_path = key
+                    _count_unchanged(session, batch, key, report)
                 else:
                     report.skipped.append((str(result.path), result.reason))
                     report.last_path = str(result.path)
@@ -381,8 +390,7 @@ class Library:
         report.last_path = key
         staged = batch.pages.get(key)
         if not reextract and (staged.sha256 if staged else session.page_sha.get(key)) == page.sha256:
-            report.files_unchanged += 1
-            report.articles_unchanged += len(staged.article_rows) if staged else len(session.page_articles.get(key, []))
+            _count_unchanged(session, batch, key, report)
             return
         old_rows = staged.article_rows if staged else session.stored_rows(key)
         rows = _new_rows(session, page, key, report)
@@ -426,6 +434,12 @@ class Library:
             progress(report)
 
 
+def _count_unchanged(session: _Session, batch: _Batch, key: str, report: IngestReport) -> None:
+    staged = batch.pages.get(key)
+    report.files_unchanged += 1
+    report.articles_unchanged += len(staged.article_rows) if staged else len(session.page_articles.get(key, []))
+
+
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
 """Below this much input, starting extraction processes (each loads the dictionaries, ~2 s) costs more than it saves."""
 
@@ -434,13 +448,23 @@ def _usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+_worker_known: dict[str, str] = {}
+
+
+def _remember_known(known: dict[str, str]) -> None:
+    """Runs once in each extraction process: the stored hashes, so unchanged pages are skipped there too."""
+    _worker_known.update(known)
+
+
 def _extract_one(item: Path | Any) -> Page | Any:
     from five_star.store.pipeline import extract_paths
 
-    return item if not isinstance(item, Path) else next(iter(extract_paths([item])))
+    return item if not isinstance(item, Path) else next(iter(extract_paths([item], known=_worker_known)))
 
 
-def extract_in_parallel(paths: list[Path], workers: int | None = None) -> Iterator[Page | Any]:
+def extract_in_parallel(
+    paths: list[Path], workers: int | None = None, known: dict[str, str] | None = None
+) -> Iterator[Page | Any]:
     """``pipeline.extract_paths`` spread over worker processes, results in the same order.
 
     Extraction is pure Python and CPU-bound, so threads would not help; a small input stays in this process.
@@ -451,10 +475,12 @@ def extract_in_parallel(paths: list[Path], workers: int | None = None) -> Iterat
     items = list(find_pages(paths))
     workers = min(workers or _usable_cpus(), len(items))
     if workers < 2 or sum(map(_size, items)) < PARALLEL_FROM_BYTES:
-        yield from extract_paths(paths)
+        yield from extract_paths(paths, known=known)
         return
     # "spawn": forking a process that may run threads (the app) can deadlock the child.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_remember_known, initargs=(known or {},)
+    )
     try:
         yield from pool.map(_extract_one, items, chunksize=4)
     except BrokenProcessPool as exc:

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -16,14 +18,33 @@ from five_star.store.repair import LineRepair, ends_paragraph, rejoin_wrapped_li
 from five_star.store.split import Item, split_lines
 
 
-def extract_paths(paths: list[Path]) -> Iterator[Page | Skipped]:
-    """Every page under ``paths`` in order; unreadable files come out as ``Skipped`` and the rest goes on."""
+@dataclass
+class Unchanged:
+    """A page whose text hashes to what the caller already holds for that path: not extracted again."""
+
+    path: str
+    sha256: str
+    bytes: int
+
+
+def extract_paths(paths: list[Path], known: Mapping[str, str] | None = None) -> Iterator[Page | Skipped | Unchanged]:
+    """Every page under ``paths`` in order; unreadable files come out as ``Skipped`` and the rest goes on.
+
+    ``known`` maps resolved paths to the sha256 of text already extracted from them; such a page comes
+    out as ``Unchanged`` without being extracted, so re-ingesting a folder costs a read, not a re-run.
+    """
     for raw in read_pages([Path(p) for p in paths]):
         if isinstance(raw, Skipped):
             yield raw
             continue
+        path = str(raw.path.resolve())
+        if known:
+            sha = text_sha256(raw.text)
+            if known.get(path) == sha:
+                yield Unchanged(path, sha, len(raw.text.encode("utf-8")))
+                continue
         try:
-            yield extract_text(raw.text, raw.source, path=str(raw.path.resolve()), encoding=raw.encoding)
+            yield extract_text(raw.text, raw.source, path=path, encoding=raw.encoding)
         except Exception as exc:  # one strange page must not stop a folder of good ones
             yield Skipped(raw.path, f"could not be processed ({type(exc).__name__}: {exc})")
 

@@ -222,3 +222,38 @@ def test_a_library_keeping_raw_text_in_page_rows_still_reads_and_reindexes(libra
         report = lib.reindex()
         assert not report.skipped and report.articles_unchanged == len(expected)
         assert [a.to_dict() for a in lib.articles()] == expected
+
+
+def test_reingesting_an_unchanged_file_does_not_extract_it_again(tmp_path, monkeypatch):
+    """The stored hash is checked before extraction, so code that now fails on the page is never reached."""
+    from five_star.seeds import seed_paths
+    from five_star.store import pipeline
+
+    db = tmp_path / "library.json"
+    page = seed_paths()[2]
+    with Library.open(db) as library:
+        first = library.ingest([page])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("extraction ran")
+
+    monkeypatch.setattr(pipeline, "extract_text", broken)
+    with Library.open(db) as library:
+        again = library.ingest([page])
+        assert len(library.articles()) == first.articles_added
+    assert again.skipped == []
+    assert (again.files_read, again.files_unchanged, again.articles_unchanged) == (1, 1, first.articles_added)
+
+
+def test_extract_paths_skips_pages_it_is_told_it_knows(tmp_path):
+    from five_star.seeds import seed_paths
+    from five_star.store.model import text_sha256
+    from five_star.store.pipeline import Unchanged, extract_paths
+
+    page = seed_paths()[3]
+    text = page.read_text(encoding="utf-8")
+    (result,) = extract_paths([page], known={str(page.resolve()): text_sha256(text)})
+    assert isinstance(result, Unchanged)
+    assert result.bytes == len(text.encode("utf-8"))
+    (fresh,) = extract_paths([page], known={str(page.resolve()): "another hash"})
+    assert len(fresh.articles) == 4
