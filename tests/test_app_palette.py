@@ -5,20 +5,15 @@ from __future__ import annotations
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
-from five_star.store.library import Library
 from five_star.tui.widgets.article_tree import ArticleTree
-from test_app_support import APP_SIZE, make_app, settle
+from test_app_support import APP_SIZE, library_of_page, make_app, settle
 
 PAGE = "郑州市某村召开五星支部创建推进会\n\n本报讯 郑州市某村投资100万元建设党群服务中心。\n"
 
 
 async def test_a_file_name_that_looks_like_markup_is_shown_literally_in_the_palette(tmp_path):
-    page = tmp_path / "[b]报道[red].txt"
-    page.write_text(PAGE, encoding="utf-8")
-    db = tmp_path / "library.json"
-    with Library.open(db) as library:
-        library.ingest([page])
-        (article,) = library.articles()
+    name = "[b]报道[red].txt"
+    db, (article,) = library_of_page(tmp_path, name, PAGE)
     app = make_app(db, tmp_path)
     async with app.run_test(size=APP_SIZE) as pilot:
         await settle(pilot)
@@ -30,7 +25,7 @@ async def test_a_file_name_that_looks_like_markup_is_shown_literally_in_the_pale
         assert isinstance(palette, CommandPalette)
         options = palette.query_one(OptionList)
         shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert any(page.name in prompt for prompt in shown), shown
+        assert any(name in prompt for prompt in shown), shown
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one(ArticleTree).cursor_node.data.article_id == article.id

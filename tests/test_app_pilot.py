@@ -24,6 +24,7 @@ from test_app_support import (
     APP_SIZE,
     label_of,
     library_copy,
+    library_of_page,
     make_app,
     read_articles,
     settle,
@@ -742,14 +743,7 @@ HOSTILE_PAGE = (
 
 
 async def test_markup_ansi_and_control_characters_in_articles_show_as_plain_text(tmp_path):
-    from five_star.store.library import Library
-
-    page = tmp_path / "hostile.txt"
-    page.write_text(HOSTILE_PAGE, encoding="utf-8")
-    db = tmp_path / "library.json"
-    with Library.open(db) as library:
-        library.ingest([page])
-        stored = library.articles()
+    db, stored = library_of_page(tmp_path, "hostile.txt", HOSTILE_PAGE)
     article = next(a for a in stored if "[b]" in (a.title or "") + a.text)
     app = make_app(db, tmp_path)
     async with app.run_test(size=APP_SIZE) as pilot:

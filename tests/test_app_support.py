@@ -26,6 +26,18 @@ def library_copy(tmp_path_factory, folder: Path) -> Path:
     return copy_library(seeds_library(tmp_path_factory), folder)
 
 
+def library_of_page(folder: Path, name: str, text: str):
+    """A new library holding one page written to ``folder/name``: its path and the stored articles."""
+    from five_star.store.library import Library
+
+    page = folder / name
+    page.write_text(text, encoding="utf-8")
+    db = folder / "library.json"
+    with Library.open(db) as library:
+        library.ingest([page])
+        return db, library.articles()
+
+
 def read_articles(path: Path):
     from five_star.store.library import Library
 
