@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import Iterator
 
 from five_star.store import meta
+from five_star.store.figures import find_figures
+from five_star.store.keywords import top_keywords
+from five_star.store.places import resolve_places
+from five_star.store.programs import find_programs, find_star_counts, find_stars
 from five_star.store.model import Article, Page, stable_id, text_sha256
 from five_star.store.read import Skipped, read_pages
 from five_star.store.repair import LineRepair, ends_paragraph, rejoin_wrapped_lines, repair_line
@@ -180,10 +184,6 @@ KEYWORD_LEAD_CHARS = 160
 
 def enrich(article: Article, context_city: str | None = None) -> Article:
     """Fill places, programs, stars, tallies, figures and keywords from the article's title and text."""
-    from five_star.store.figures import find_figures
-    from five_star.store.keywords import top_keywords
-    from five_star.store.programs import find_programs, find_star_counts, find_stars
-
     locate(article, context_city)
     article.programs = find_programs(article.text, article.title)
     article.stars = find_stars(article.text)
@@ -194,8 +194,6 @@ def enrich(article: Article, context_city: str | None = None) -> Article:
 
 
 def locate(article: Article, context_city: str | None = None) -> None:
-    from five_star.store.places import resolve_places
-
     places = resolve_places(article.text, article.title, context_city=context_city)
     article.places = places.places
     article.counties = places.counties
