@@ -215,7 +215,7 @@ def refresh_cached_summaries(library: Path) -> None:
     from five_star.store.library import Library
 
     stamp = library_stamp(library)
-    if stamp is None:
-        return  # nothing was ever written
+    if stamp is None or read_cached_summaries(library) is not None:
+        return  # nothing was ever written, or the cache already matches this very file
     with Library.open(library, create=False) as opened:
         write_cached_summaries(library, stamp, (Summary.of(article) for article in opened.articles()))
