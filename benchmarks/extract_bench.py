@@ -17,8 +17,8 @@ import time
 
 from five_star.seeds import seed_paths
 from five_star.store import pipeline
-from five_star.store.repair import repair_line
-from five_star.store.split import split_lines
+from five_star.store.reading.repair import repair_line
+from five_star.store.splitting.split import split_lines
 
 
 def synthetic_pages(megabytes: float, seed: int) -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ import time
 from opencc import OpenCC
 
 from five_star.seeds import seed_paths
-from five_star.store.figures import find_figures, rules
+from five_star.store.extraction.figures import find_figures, rules
 
 ADVERSARIAL = {
     "万万万…": "万" * 100_000,

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pexpect
 
-from five_star.store.browse import summary_cache_path
+from five_star.store.query.browse import summary_cache_path
 
 HERE = Path(__file__).resolve().parent
 READY = r"[1-9][\d,]* articles ·"
@@ -147,7 +147,7 @@ def main() -> None:
 
 
 def count(db: Path) -> int:
-    from five_star.store.library import Library
+    from five_star.store.library.library import Library
 
     with Library.open(db) as library:
         return len(library.articles())

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from five_star.store.library.ingest import ingest
+
 HERE = Path(__file__).resolve().parent
 
 # A fixed mix of what people type: places, programs, people, phrases, numbers, filters, misses.
@@ -59,7 +61,8 @@ def ms(seconds: float) -> float:
 
 
 def phase_ingest(pages: Path, library: Path) -> None:
-    from five_star.store.library import PARALLEL_FROM_BYTES, Library
+    from five_star.store.library.ingest import PARALLEL_FROM_BYTES
+    from five_star.store.library.library import Library
     from five_star.store.pipeline import extract_text
 
     paths = sorted(pages.glob("*.txt"))
@@ -69,7 +72,7 @@ def phase_ingest(pages: Path, library: Path) -> None:
         extract_text(paths[0].read_text(encoding="utf-8"), paths[0].name)
     started = time.perf_counter()
     with Library.open(library) as lib:
-        report = lib.ingest(paths)
+        report = ingest(lib, paths)
     seconds = time.perf_counter() - started
     emit("ingest_mb_per_s", round(report.bytes_read / 1e6 / seconds, 3), goal=">= 1", seconds=round(seconds, 1),
          mb=round(report.bytes_read / 1e6, 1), pages=report.files_read, articles=report.articles_added,
@@ -80,8 +83,8 @@ def phase_ingest(pages: Path, library: Path) -> None:
 
 
 def phase_browse(library: Path, repeat: int) -> None:
-    from five_star.store.library import Library
-    from five_star.store.search import SearchIndex, parse_query
+    from five_star.store.library.library import Library
+    from five_star.store.query.search import SearchIndex, parse_query
 
     started = time.perf_counter()
     lib = Library.open(library)

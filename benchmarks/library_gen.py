@@ -39,7 +39,7 @@ def gazetteer() -> tuple[list[str], dict[str, list[str]]]:
 
 @lru_cache(maxsize=1)
 def program_names() -> list[str]:
-    from five_star.store.programs import programs
+    from five_star.store.extraction.programs import programs
 
     return [p.label for p in programs() if len(p.label) >= 4]
 

@@ -45,7 +45,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from five_star.store.figures import find_figures
+from five_star.store.extraction.figures import find_figures
 
 REPO = Path(__file__).resolve().parents[1]
 TAG_OUT_OF_SCOPE = {

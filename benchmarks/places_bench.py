@@ -22,7 +22,7 @@ import time
 from five_star.seeds import seed_paths
 from five_star.store.pipeline import extract_text
 
-_LOAD = "import time; t=time.perf_counter(); from five_star.store.places import gazetteer; gazetteer(); print(time.perf_counter()-t)"
+_LOAD = "import time; t=time.perf_counter(); from five_star.store.extraction.places import gazetteer; gazetteer(); print(time.perf_counter()-t)"
 
 
 def _emit(**fields) -> None:
@@ -49,9 +49,14 @@ def main() -> None:
 
     _emit(metric="gazetteer load (fresh process, median)", seconds=round(_fresh_process_load(args.loads), 3))
 
-    from five_star.store.keywords import domain_tokenizer, top_keywords
-    from five_star.store.places import gazetteer, resolve_places
-    from five_star.store.programs import find_programs, find_star_counts, find_stars
+    from five_star.store.extraction.keywords import top_keywords
+    from five_star.store.extraction.places import gazetteer, resolve_places
+    from five_star.store.extraction.programs import (
+        find_programs,
+        find_star_counts,
+        find_stars,
+    )
+    from five_star.store.extraction.vocabulary import domain_tokenizer
 
     gaz = gazetteer()
     _emit(metric="village index (lazy)", seconds=round(_timed(lambda: gaz.villages_in("")), 3))

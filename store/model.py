@@ -9,7 +9,31 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
+from pathlib import Path
 from typing import Any
+
+ARTICLE_KINDS: tuple[str, ...] = ("article", "photo")
+"""``Article.kind``: a news item, or a standalone photo with its caption."""
+
+FIGURE_KINDS: dict[str, str] = {
+    "money": "money 金额",
+    "people": "people 人数",
+    "count": "count 数量",
+    "area": "area 面积",
+    "percent": "percent 比例",
+    "length": "length 长度",
+    "duration": "duration 时长",
+    "age": "age 年龄",
+    "other": "other 其他",
+}
+"""``Figure.kind``, each with a label for people (legend order)."""
+
+TIER_NAMES: dict[int, str] = {1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
+"""``StarCount.tier`` and how Chinese writes it."""
+
+
+def tier_name(tier: int) -> str:
+    return TIER_NAMES.get(tier, f"{tier}星")
 
 
 @cache
@@ -208,3 +232,23 @@ def stable_id(source: str, first_line: int, span_text: str) -> str:
 
 def text_sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Skipped:
+    """A file that could not be read or processed, and why: reported, never fatal to the rest."""
+
+    path: Path
+    reason: str
+
+    def message(self) -> str:
+        return f"skipped {self.path}: {self.reason}"
+
+
+@dataclass
+class Unchanged:
+    """A page whose text hashes to what the caller already holds for that path: not extracted again."""
+
+    path: str
+    sha256: str
+    bytes: int

@@ -7,28 +7,34 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from five_star.store import meta
-from five_star.store.figures import find_figures
-from five_star.store.keywords import top_keywords
-from five_star.store.places import resolve_places
-from five_star.store.programs import find_programs, find_star_counts, find_stars
-from five_star.store.model import Article, Page, stable_id, text_sha256
-from five_star.store.read import Skipped, read_pages
-from five_star.store.repair import LineRepair, ends_paragraph, rejoin_wrapped_lines, repair_line
-from five_star.store.split import Item, split_lines
-
-
-@dataclass
-class Unchanged:
-    """A page whose text hashes to what the caller already holds for that path: not extracted again."""
-
-    path: str
-    sha256: str
-    bytes: int
+from five_star.store.extraction.figures import find_figures
+from five_star.store.extraction.keywords import top_keywords
+from five_star.store.extraction.places import resolve_places
+from five_star.store.extraction.programs import (
+    find_programs,
+    find_star_counts,
+    find_stars,
+)
+from five_star.store.model import (
+    Article,
+    Page,
+    Skipped,
+    Unchanged,
+    stable_id,
+    text_sha256,
+)
+from five_star.store.reading.read import read_pages
+from five_star.store.reading.repair import (
+    LineRepair,
+    ends_paragraph,
+    rejoin_wrapped_lines,
+    repair_line,
+)
+from five_star.store.splitting import meta
+from five_star.store.splitting.split import Item, split_lines
 
 
 def extract_paths(paths: list[Path], known: Mapping[str, str] | None = None) -> Iterator[Page | Skipped | Unchanged]:

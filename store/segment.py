@@ -8,19 +8,10 @@ goes through ``tokenizer()`` so those settings always apply first.
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from functools import lru_cache
-from pathlib import Path
 
-from platformdirs import user_cache_dir
-
-
-def cache_dir() -> Path:
-    """The user's cache folder for five-star-tui (``FIVE_STAR_CACHE`` overrides it)."""
-    path = Path(os.environ.get("FIVE_STAR_CACHE") or user_cache_dir("five-star-tui"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+from five_star.store.locations import cache_dir
 
 
 @lru_cache(maxsize=1)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from five_star.store.browse import NO_PROGRAM, UNLOCATED, BrowseIndex, Group, Grouping
 from five_star.store.model import Article
+from five_star.store.query.browse import (
+    NO_PROGRAM,
+    UNLOCATED,
+    BrowseIndex,
+    Group,
+    Grouping,
+)
 
 
 def art(id_, city=None, programs=(), title=None):
@@ -78,7 +84,7 @@ def test_duplicate_program_labels_do_not_double_count():
 
 # ---- the summary cache ------------------------------------------------------------------------
 
-from five_star.store.browse import (  # noqa: E402
+from five_star.store.query.browse import (  # noqa: E402
     Summary,
     library_stamp,
     read_cached_summaries,
@@ -119,8 +125,8 @@ def test_a_damaged_or_missing_cache_is_just_a_miss(tmp_path):
 def test_ingest_command_leaves_a_current_summary_cache(tmp_path):
     """After `five-star-tui ingest`, the next launch can draw the tree without reading the library."""
     from five_star.seeds import seed_paths
-    from five_star.store.browse import read_cached_summaries
-    from five_star.store.library import Library
+    from five_star.store.library.library import Library
+    from five_star.store.query.browse import read_cached_summaries
     from five_star.tui.cli import main
 
     db = tmp_path / "library.json"

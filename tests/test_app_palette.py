@@ -6,7 +6,7 @@ from textual.command import CommandPalette
 from textual.widgets import OptionList
 
 from five_star.tui.widgets.article_tree import ArticleTree
-from test_app_support import APP_SIZE, library_of_page, make_app, settle
+from helpers.app import APP_SIZE, library_of_page, make_app, settle
 
 PAGE = "郑州市某村召开五星支部创建推进会\n\n本报讯 郑州市某村投资100万元建设党群服务中心。\n"
 

@@ -8,19 +8,23 @@ from collections import Counter
 
 import pytest
 from rich.console import Console
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 from textual.widgets._toast import Toast
 
-from five_star.store.browse import NO_PROGRAM, UNLOCATED
-from five_star.store.sanitize import strip_controls
+from five_star.store.query.browse import NO_PROGRAM, UNLOCATED
+from five_star.store.sanitize import one_line, strip_controls
 from five_star.tui.screens.export import ConfirmOverwrite, ExportDialog
 from five_star.tui.screens.help import HelpScreen
-from five_star.tui.widgets.article_detail import ArticleHeader, ArticleText, FigureTable, kind_class
+from five_star.tui.widgets.article_detail import (
+    ArticleHeader,
+    ArticleText,
+    FigureTable,
+    kind_class,
+)
 from five_star.tui.widgets.article_tree import ArticleTree
-from five_star.store.sanitize import one_line
 from five_star.tui.widgets.search_bar import SearchBar
 from five_star.tui.widgets.status_bar import StatusBar
-from test_app_support import (
+from helpers.app import (
     APP_SIZE,
     label_of,
     library_copy,
@@ -348,7 +352,7 @@ async def test_search_filters_the_tree_as_you_type_and_counts_hits(db, articles,
 
 
 async def test_enter_goes_to_the_first_hit_and_n_N_walk_the_hits(db, articles, tmp_path):
-    from five_star.store.search import SearchIndex
+    from five_star.store.query.search import SearchIndex
 
     word = "党员"
     hits = SearchIndex(articles).search(word)
@@ -504,7 +508,7 @@ async def test_e_exports_the_selection_as_articles_csv(db, articles, tmp_path):
         await export_to(pilot, out)
         assert not isinstance(app.screen, ExportDialog)
         rows = read_csv(out)
-        assert any(f"Exported 2 rows to {out}" in t for t in toasts(app))
+        assert any(f"Exported 2 articles to {out}" in t for t in toasts(app))
     with out.open(encoding="utf-8-sig", newline="") as handle:
         assert next(csv.reader(handle)) == ARTICLES_CSV_COLUMNS
     by_id = {a.id: a for a in articles}
@@ -534,7 +538,7 @@ async def test_with_nothing_selected_export_takes_the_filtered_view_as_figures_c
         rows = read_csv(out)
         figure_total = sum(len(a.figures) for a in articles if a.id in hits)
         assert len(rows) == figure_total
-        assert any(f"Exported {figure_total:,} rows to {out}" in t for t in toasts(app))
+        assert any(f"Exported {figure_total:,} figures to {out}" in t for t in toasts(app))
     written = Counter((r["article_id"], r["figure"], r["kind"]) for r in rows)
     assert written == Counter((a.id, f.text, f.kind) for a in articles if a.id in hits for f in a.figures)
 
@@ -696,7 +700,7 @@ async def test_q_in_the_search_box_is_just_a_letter(db, tmp_path):
 
 
 async def test_a_second_launch_draws_the_tree_from_cached_summaries(db, articles, tmp_path):
-    from five_star.store.browse import read_cached_summaries
+    from five_star.store.query.browse import read_cached_summaries
 
     first = make_app(db, tmp_path)
     async with first.run_test(size=APP_SIZE) as pilot:
@@ -720,7 +724,11 @@ async def test_a_second_launch_draws_the_tree_from_cached_summaries(db, articles
 
 
 async def test_a_stale_cache_is_replaced_by_what_the_library_holds(db, articles, tmp_path):
-    from five_star.store.browse import Summary, library_stamp, write_cached_summaries
+    from five_star.store.query.browse import (
+        Summary,
+        library_stamp,
+        write_cached_summaries,
+    )
 
     wrong = [Summary.of(a) for a in articles[:3]]
     wrong = [Summary(s.id, "郑州市", s.programs, s.label, s.kind, s.source) for s in wrong]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_app_support import library_copy, make_app, settle
+from helpers.app import library_copy, make_app, settle
 
 SIZE = (120, 36)
 EXPORT_DIR = Path("/srv/exports")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from five_star.store.errors import FiveStarError
-from five_star.store.export import (
+from five_star.store.export.writers import (
     ARTICLE_COLUMNS,
     FIGURE_COLUMNS,
     LIST_SEPARATOR,
@@ -17,9 +17,9 @@ from five_star.store.export import (
     write_figures_csv,
     write_jsonl,
 )
-from five_star.store.library import Library
+from five_star.store.library.library import Library
 from five_star.store.model import Article, DateMention, Figure, StarCount
-from test_library_support import seeds_library
+from helpers.library import seeds_library
 
 
 @pytest.fixture(scope="module")

@@ -88,8 +88,8 @@ def test_help_and_version(flag):
 
 def test_store_never_imports_textual():
     code = (
-        "import sys, five_star.store.pipeline, five_star.store.library, five_star.store.search, "
-        "five_star.store.export; print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'five_star'}))"
+        "import sys, five_star.store.pipeline, five_star.store.library.library, five_star.store.query.search, "
+        "five_star.store.export.writers; print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'five_star'}))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from five_star.store import figures as figures_module
-from five_star.store.figures import find_figures, fold, parse_number, rules
+from five_star.store.extraction import figures as figures_module
+from five_star.store.extraction.figures import find_figures, fold, parse_number, rules
 
 
 def found(text: str) -> list[tuple]:
@@ -334,7 +334,7 @@ def test_signed_percentages_and_temperatures():
 
 
 def test_a_user_can_add_exclusions(tmp_path, monkeypatch):
-    from five_star.store.figures import user_exclusions_path
+    from five_star.store.extraction.figures import user_exclusions_path
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert found("开展“双百”活动，共建三百工程") == [("三百工程", 300, "工程", None)]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from five_star.store.figures import find_figures
+from five_star.store.extraction.figures import find_figures
 
 PRECISION_GOAL = 0.95
 RECALL_GOAL = 0.95

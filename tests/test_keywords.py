@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from five_star.store.keywords import domain_tokenizer, stopwords, top_keywords
+from five_star.store.extraction.keywords import stopwords, top_keywords
+from five_star.store.extraction.vocabulary import domain_tokenizer
 from five_star.store.segment import tokenizer
 
 TEXT = (

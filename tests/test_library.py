@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from five_star.seeds import seed_paths
-from five_star.store.library import Library, default_library_path, page_key
+from five_star.store.library.ingest import ensure_seeded, ingest, reindex
+from five_star.store.library.library import Library, page_key
+from five_star.store.locations import default_library_path
 from five_star.store.pipeline import extract_paths
-from test_library_support import copy_library, seeds_library
+from helpers.library import copy_library, seeds_library
 
 PAGE = """舞阳县召开“五星”支部创建推进会
 
@@ -54,7 +56,7 @@ def test_reingesting_unchanged_files_writes_nothing(library):
     stat = library.stat()
     with Library.open(library) as lib:
         generation = lib.generation
-        report = lib.ingest(seed_paths())
+        report = ingest(lib, seed_paths())
         assert lib.generation == generation
     assert report.files_read == 5 and report.files_unchanged == 5
     assert report.articles_unchanged == len(json.loads(before)["articles"])
@@ -67,14 +69,14 @@ def test_changed_file_replaces_that_files_articles_only(library, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(PAGE, encoding="utf-8")
     with Library.open(library) as lib:
-        first = lib.ingest([page])
+        first = ingest(lib, [page])
         seeds_before = [a.to_dict() for a in lib.articles() if a.source != "page.txt"]
         old = [a for a in lib.articles() if a.source == "page.txt"]
     assert first.articles_added == len(old) >= 1
 
     page.write_text(PAGE.replace("300万元", "500万元") + "\n党员志愿者服务队成立\n\n志愿者开展服务活动。\n", encoding="utf-8")
     with Library.open(library) as lib:
-        second = lib.ingest([page])
+        second = ingest(lib, [page])
         new = [a for a in lib.articles() if a.source == "page.txt"]
         assert [a.to_dict() for a in lib.articles() if a.source != "page.txt"] == seeds_before
         assert lib.page_count == 6
@@ -91,8 +93,8 @@ def test_same_file_reached_two_ways_is_one_page(library, tmp_path):
     page.write_text(PAGE, encoding="utf-8")
     (tmp_path / "link.txt").symlink_to(page)
     with Library.open(library) as lib:
-        lib.ingest([page])
-        report = lib.ingest([tmp_path / "." / "link.txt"])
+        ingest(lib, [page])
+        report = ingest(lib, [tmp_path / "." / "link.txt"])
         assert lib.page_count == 6
     assert report.files_unchanged == 1
 
@@ -103,7 +105,7 @@ def test_a_copy_of_a_stored_file_adds_no_duplicate_articles(library, tmp_path):
     shutil.copy(seed_paths()[0], copy / seed_paths()[0].name)  # same name and text: same article ids
     with Library.open(library) as lib:
         count = len(lib.articles())
-        report = lib.ingest([copy])
+        report = ingest(lib, [copy])
         ids = [a.id for a in lib.articles()]
     assert report.duplicates > 0 and report.articles_added == 0
     assert len(ids) == len(set(ids)) == count
@@ -115,7 +117,7 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_is_stored(library, tmp_
     binary = tmp_path / "bad.txt"
     binary.write_bytes(bytes(range(256)) * 8)
     with Library.open(library) as lib:
-        report = lib.ingest([binary, tmp_path / "missing.txt", good])
+        report = ingest(lib, [binary, tmp_path / "missing.txt", good])
         assert any(a.source == "good.txt" for a in lib.articles())
     reasons = dict(report.skipped)
     assert set(reasons) == {str(binary), str(tmp_path / "missing.txt")}
@@ -127,7 +129,7 @@ def test_reindex_rebuilds_from_stored_raw_pages_without_the_files(library, tmp_p
     page = tmp_path / "page.txt"
     page.write_text(PAGE, encoding="utf-8")
     with Library.open(library) as lib:
-        lib.ingest([page])
+        ingest(lib, [page])
         expected = [a.to_dict() for a in lib.articles()]
     page.unlink()
     # Simulate articles written by an older extractor: lose their figures and programs.
@@ -137,13 +139,13 @@ def test_reindex_rebuilds_from_stored_raw_pages_without_the_files(library, tmp_p
     library.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     with Library.open(library) as lib:
-        report = lib.reindex()
+        report = reindex(lib)
         assert [a.to_dict() for a in lib.articles()] == expected
     assert report.files_read == 6 and not report.skipped
     assert report.articles_updated > 0 and report.articles_added == 0
 
     with Library.open(library) as lib:
-        again = lib.reindex()
+        again = reindex(lib)
         assert [a.to_dict() for a in lib.articles()] == expected
     assert again.batches == 0 and again.articles_unchanged == len(expected)
 
@@ -152,12 +154,12 @@ def test_ensure_seeded_fills_an_empty_library_once(tmp_path):
     path = tmp_path / "library.json"
     with Library.open(path) as lib:
         seen = []
-        report = lib.ensure_seeded(progress=lambda r: seen.append(r.files))
+        report = ensure_seeded(lib, progress=lambda r: seen.append(r.files))
         assert report.files_read == 5 and report.articles_added == len(lib.articles()) >= 26
         assert seen and seen[-1] == 5
-        assert lib.ensure_seeded() is None
+        assert ensure_seeded(lib) is None
     with Library.open(path) as lib:
-        assert lib.ensure_seeded() is None
+        assert ensure_seeded(lib) is None
 
 
 def test_progress_sees_every_file_and_every_commit(tmp_path):
@@ -165,7 +167,7 @@ def test_progress_sees_every_file_and_every_commit(tmp_path):
     events = []
     with Library.open(path) as lib:
         lib.batching.files = 2
-        report = lib.ingest(seed_paths(), progress=lambda r: events.append((r.files, r.batches)))
+        report = ingest(lib, seed_paths(), progress=lambda r: events.append((r.files, r.batches)))
     assert report.batches == 3  # 2 + 2 + 1 files
     assert [files for files, _ in events if files] == sorted(files for files, _ in events)
     assert (5, 3) in events and max(files for files, _ in events) == 5
@@ -185,7 +187,7 @@ def test_a_failure_midway_keeps_the_finished_batches_and_loses_nothing_stored(li
     with Library.open(library) as lib:
         count = len(lib.articles())
         with pytest.raises(KeyboardInterrupt):
-            lib.ingest(pages, progress=stop_after_second)
+            ingest(lib, pages, progress=stop_after_second)
     with Library.open(library) as lib:
         sources = {a.source for a in lib.articles()}
         assert len(lib.articles()) > count
@@ -193,14 +195,14 @@ def test_a_failure_midway_keeps_the_finished_batches_and_loses_nothing_stored(li
 
 
 def test_parallel_extraction_gives_the_same_pages_in_the_same_order(tmp_path, monkeypatch):
-    from five_star.store import library as library_module
-    from test_library_support import library_generator
+    from five_star.store.library import ingest as ingest_module
+    from helpers.library import library_generator
 
     pages = library_generator().write_pages(40, tmp_path / "pages", seed=5)
     (tmp_path / "pages" / "zz_bad.txt").write_bytes(b"\x00\x01\x02" * 100)
-    monkeypatch.setattr(library_module, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(ingest_module, "PARALLEL_FROM_BYTES", 0)
     inputs = [tmp_path / "pages", tmp_path / "missing.txt"]
-    parallel = list(library_module.extract_in_parallel(inputs, workers=2))
+    parallel = list(ingest_module.extract_in_parallel(inputs, workers=2))
     serial = list(extract_paths(inputs))
     assert len(parallel) == len(serial) == len(pages) + 2
 
@@ -219,7 +221,7 @@ def test_a_library_keeping_raw_text_in_page_rows_still_reads_and_reindexes(libra
     with Library.open(library) as lib:
         expected = [a.to_dict() for a in lib.articles()]
         assert [p.raw for p in lib.pages()] == [path.read_text(encoding="utf-8") for path in seed_paths()]
-        report = lib.reindex()
+        report = reindex(lib)
         assert not report.skipped and report.articles_unchanged == len(expected)
         assert [a.to_dict() for a in lib.articles()] == expected
 
@@ -232,14 +234,14 @@ def test_reingesting_an_unchanged_file_does_not_extract_it_again(tmp_path, monke
     db = tmp_path / "library.json"
     page = seed_paths()[2]
     with Library.open(db) as library:
-        first = library.ingest([page])
+        first = ingest(library, [page])
 
     def broken(*args, **kwargs):
         raise RuntimeError("extraction ran")
 
     monkeypatch.setattr(pipeline, "extract_text", broken)
     with Library.open(db) as library:
-        again = library.ingest([page])
+        again = ingest(library, [page])
         assert len(library.articles()) == first.articles_added
     assert again.skipped == []
     assert (again.files_read, again.files_unchanged, again.articles_unchanged) == (1, 1, first.articles_added)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from five_star.store.library import Library
-from five_star.store.search import SearchIndex
-from five_star.store.storage import backup_path
-from test_library_support import copy_library, seeds_library
+from five_star.store.library.library import Library
+from five_star.store.library.storage import backup_path
+from five_star.store.query.search import SearchIndex
+from helpers.library import copy_library, seeds_library
 
 # The installed console script beside this interpreter, else the module (same entry point).
 _SCRIPT = Path(sys.executable).with_name("five-star-tui")

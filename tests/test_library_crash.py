@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from five_star.store.library import Library
+from five_star.store.library.ingest import ingest
+from five_star.store.library.library import Library
 from five_star.store.pipeline import extract_paths
-from test_library_support import copy_library, library_generator
+from helpers.library import copy_library, library_generator
 
 KILL_RUNS = 24
 
@@ -35,7 +36,7 @@ def corpus(tmp_path_factory):
     new_pages = gen.write_pages(100, root / "new", seed=12, prefix="new")
     base = root / "base.json"
     with Library.open(base) as lib:
-        lib.ingest(base_pages)
+        ingest(lib, base_pages)
     expected = {str(p.resolve()): [a.to_dict() for a in p_.articles] for p, p_ in zip(new_pages, extract_paths(new_pages))}
     return base, new_pages, expected
 
@@ -56,7 +57,7 @@ def forked_ingest(library: Path, pages: list[Path]) -> tuple[int, int]:
             announce.seen = 0
             with Library.open(library) as lib:
                 lib.batching.files = 1
-                lib.ingest(pages, progress=announce)
+                ingest(lib, pages, progress=announce)
         except BaseException:
             code = 1
         finally:
@@ -135,7 +136,7 @@ def test_ingest_killed_at_random_moments_leaves_exactly_the_finished_batches(cor
 
     # The last killed library can be finished by a new ingest (the lock died with the child).
     with Library.open(library) as lib:
-        lib.ingest(new_pages)
+        ingest(lib, new_pages)
     assert stored_state(library) == base_state | expected
 
 

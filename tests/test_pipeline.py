@@ -10,7 +10,7 @@ import pytest
 
 from five_star.seeds import seed_paths
 from five_star.store.pipeline import extract_text
-from five_star.store.read import read_page
+from five_star.store.reading.read import read_page
 
 
 @pytest.fixture(scope="module")

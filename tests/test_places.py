@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from five_star.store.places import (
+from five_star.store.extraction.places import (
     gazetteer,
     page_city,
     resolve_page_places,

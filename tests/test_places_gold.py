@@ -7,8 +7,8 @@ too.
 
 from __future__ import annotations
 
+from five_star.store.extraction.places import resolve_page_places, rules
 from five_star.store.pipeline import extract_text
-from five_star.store.places import resolve_page_places, rules
 
 
 def _pages(gold, shared_dir) -> dict[str, list]:

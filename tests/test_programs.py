@@ -7,8 +7,8 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from five_star.store import programs as programs_module
-from five_star.store.programs import (
+from five_star.store.extraction import programs as programs_module
+from five_star.store.extraction.programs import (
     find_programs,
     find_star_counts,
     find_stars,

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from test_places_gold import gold_articles
 
-from five_star.store.programs import find_programs, find_star_counts, find_stars
+from five_star.store.extraction.programs import (
+    find_programs,
+    find_star_counts,
+    find_stars,
+)
 
 
 def test_program_labels_micro_f1_at_least_085(gold, shared_dir):

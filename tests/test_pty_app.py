@@ -35,7 +35,7 @@ def spawn(args: list[str], tmp_path: Path, db: Path):
 
 
 def test_search_select_export_quit_in_a_real_terminal(tmp_path):
-    from five_star.store.library import Library
+    from five_star.store.library.library import Library
 
     db = tmp_path / "data" / "library.json"
     out = tmp_path / "picked.csv"
@@ -56,7 +56,7 @@ def test_search_select_export_quit_in_a_real_terminal(tmp_path):
         time.sleep(0.3)  # as a person would: a character hard on the heels of ctrl+u can be lost in the terminal
         child.send(str(out))
         child.send("\r")
-        child.expect(r"Exported 1 row to")
+        child.expect(r"Exported 1 article to")
         child.send("q")
         child.expect(pexpect.EOF)
     finally:
@@ -83,4 +83,4 @@ def test_a_corrupt_library_gives_one_line_and_no_traceback(tmp_path):
         child.close(force=True)
     assert child.exitstatus == 1
     assert "Traceback" not in output
-    assert f"five-star-tui: " in output and "library.json" in output
+    assert "five-star-tui: " in output and "library.json" in output

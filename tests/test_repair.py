@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from five_star.store import repair
+from five_star.store.reading import repair
 
 
 @pytest.mark.parametrize(

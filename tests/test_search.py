@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from five_star.store.model import Article, Figure
-from five_star.store.search import Hit, SearchIndex, _origins, find_spans, fold, parse_query
-from test_library_support import generated_articles, seed_articles
+from five_star.store.query.search import Hit, SearchIndex, find_spans, fold, parse_query
+from five_star.store.query.search.fold import fold_origins
+from helpers.library import generated_articles, seed_articles
 
 
 def build(articles: list[Article]) -> SearchIndex:
@@ -91,7 +92,7 @@ def test_fold_is_per_character_so_substrings_are_never_missed(a, b):
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_origins_point_back_to_the_character_each_folded_one_came_from(text):
-    folded, origins = fold(text), _origins(text)
+    folded, origins = fold(text), fold_origins(text)
     assert len(origins) == len(folded)
     assert origins == sorted(origins)
     for position, origin in enumerate(origins):

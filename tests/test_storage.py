@@ -14,9 +14,9 @@ import pytest
 from tinydb import TinyDB
 
 from five_star.store.errors import FiveStarError
-from five_star.store.library import Library
-from five_star.store.model import Article
-from five_star.store.storage import (
+from five_star.store.library.ingest import ingest
+from five_star.store.library.library import Library
+from five_star.store.library.storage import (
     SCHEMA_VERSION,
     BatchMiddleware,
     LibraryStorage,
@@ -26,7 +26,8 @@ from five_star.store.storage import (
     read_rows,
     write_atomically,
 )
-from test_library_support import copy_library, seeds_library
+from five_star.store.model import Article
+from helpers.library import copy_library, seeds_library
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def test_ingest_that_changes_the_library_rotates_the_backup(library, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text("舞阳县召开“五星”支部创建推进会\n\n舞阳县各村党支部书记参加会议，部署红色物业工作。\n", encoding="utf-8")
     with Library.open(library) as lib:
-        lib.ingest([page])
+        ingest(lib, [page])
     assert backup_path(library).read_bytes() == before
     assert library.read_bytes() != before
 
@@ -95,7 +96,7 @@ def test_permissions_of_the_library_survive_a_write(library, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text("漯河市红色物业工作推进会召开\n\n会议部署了红色物业工作。\n", encoding="utf-8")
     with Library.open(library) as lib:
-        lib.ingest([page])
+        ingest(lib, [page])
     assert library.stat().st_mode & 0o777 == 0o640
 
 
@@ -177,7 +178,7 @@ def test_stale_temp_files_of_a_killed_writer_are_cleaned_by_the_next_writer(libr
     page = tmp_path / "page.txt"
     page.write_text("郑州市推进网格化管理\n\n网格员走访群众。\n", encoding="utf-8")
     with Library.open(library) as lib:
-        assert not lib.ingest([page]).skipped
+        assert not ingest(lib, [page]).skipped
     assert not stale.exists()
 
 
@@ -185,7 +186,7 @@ HOLD_LOCK = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from five_star.store.storage import WriteLock
+    from five_star.store.library.storage import WriteLock
     with WriteLock(Path(sys.argv[1]), timeout=5):
         print("locked", flush=True)
         time.sleep(float(sys.argv[2]))
@@ -210,7 +211,7 @@ def test_second_writer_waits_then_fails_clearly_and_readers_are_not_blocked(libr
             started = time.monotonic()
             assert len(reader.articles()) > 0  # reading takes no lock
             with pytest.raises(FiveStarError) as caught:
-                reader.ingest([page])
+                ingest(reader, [page])
             waited = time.monotonic() - started
         assert 0.4 <= waited < 5
         message = str(caught.value)
@@ -226,7 +227,7 @@ def test_second_writer_proceeds_when_the_first_finishes_in_time(library, tmp_pat
     holder = hold_lock(library, 0.5)
     try:
         with Library.open(library, lock_timeout=10) as lib:
-            report = lib.ingest([page])
+            report = ingest(lib, [page])
         assert report.articles_added >= 1
     finally:
         holder.wait()
@@ -237,8 +238,8 @@ def test_writer_rereads_a_library_another_writer_changed(library, tmp_path):
     first.write_text("开封市推进红色物业\n\n物业服务进社区。\n", encoding="utf-8")
     second.write_text("洛阳市推进乡村振兴\n\n产业兴旺。\n", encoding="utf-8")
     with Library.open(library) as stale, Library.open(library) as other:
-        other.ingest([first])
-        stale.ingest([second])  # must not overwrite what `other` wrote
+        ingest(other, [first])
+        ingest(stale, [second])  # must not overwrite what `other` wrote
     with Library.open(library) as lib:
         sources = {a.source for a in lib.articles()}
     assert {"a.txt", "b.txt"} <= sources

@@ -16,16 +16,19 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
-from five_star.store.browse import (
+from five_star.store.errors import FiveStarError
+from five_star.store.export.formats import export_format
+from five_star.store.library.ingest import ensure_seeded
+from five_star.store.library.library import IngestReport, Library
+from five_star.store.locations import default_library_path
+from five_star.store.model import Article
+from five_star.store.query.browse import (
     BrowseIndex,
     Summary,
     library_stamp,
     read_cached_summaries,
     write_cached_summaries,
 )
-from five_star.store.errors import FiveStarError
-from five_star.store.library import IngestReport, Library, default_library_path
-from five_star.store.model import Article
 from five_star.tui.screens.browse import BrowseScreen
 from five_star.tui.screens.commands import BrowseCommands
 from five_star.tui.screens.export import ExportRequest
@@ -130,7 +133,7 @@ class FiveStarApp(App[None]):
                     self._progress(note, done.files, total)
 
                 self._progress(f"first run: reading the {total} bundled seed pages…", 0, total)
-                library.ensure_seeded(progress=report)
+                ensure_seeded(library, progress=report)
                 stamp = library_stamp(self.db_path)
             self._progress("loading articles…", 0, None)
             return library.articles(), stamp
@@ -150,7 +153,7 @@ class FiveStarApp(App[None]):
         self._loaded.wait()
         with self._search_lock:
             if self._search_index is None:
-                from five_star.store.search import SearchIndex
+                from five_star.store.query.search import SearchIndex
 
                 self._search_index = SearchIndex(self.articles.values())
             index = self._search_index
@@ -160,21 +163,14 @@ class FiveStarApp(App[None]):
 
     @work(thread=True, group="export")
     def write_export(self, articles: list, request: ExportRequest) -> None:
-        from five_star.store import export
-
-        writer = {
-            "articles": export.write_articles_csv,
-            "figures": export.write_figures_csv,
-            "jsonl": export.write_jsonl,
-        }[request.format]
+        fmt = export_format(request.format)
         try:
-            rows = writer(articles, request.path)
+            rows = fmt.writer(articles, request.path)
         except (FiveStarError, OSError) as exc:
             self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", markup=False)
             return
-        noun = "row" if rows == 1 else "rows"
         self.call_from_thread(
-            self.notify, f"Exported {rows:,} {noun} to {request.path}", title="Export", markup=False
+            self.notify, f"Exported {fmt.rows(rows)} to {request.path}", title="Export", markup=False
         )
 
     # ---- keys -------------------------------------------------------------------------------

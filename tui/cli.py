@@ -12,6 +12,7 @@ import sys
 
 from five_star.store import __version__
 from five_star.store.errors import FiveStarError
+from five_star.store.export.formats import FORMAT_NAMES
 
 # command name -> module in five_star.tui that defines run(args) -> int
 COMMANDS = {
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[db], help="write matching articles to CSV or JSON Lines")
     p.add_argument("query", nargs="?", default="", metavar="QUERY", help="what to export (default: everything)")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.add_argument("--format", choices=["articles", "figures", "jsonl"], default="articles")
+    p.add_argument("--format", choices=FORMAT_NAMES, default=FORMAT_NAMES[0])
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     return parser
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from five_star.seeds import seed_paths
 from five_star.store.pipeline import extract_paths
-from five_star.store.read import Skipped
+from five_star.store.reading.read import Skipped
 
 
 def run(args) -> int:

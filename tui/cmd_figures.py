@@ -10,7 +10,7 @@ import io
 import json
 import sys
 
-from five_star.store.figures import find_figures
+from five_star.store.extraction.figures import find_figures
 
 
 def figures_json(line: str) -> str:

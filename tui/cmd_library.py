@@ -13,22 +13,30 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
-from five_star.store.browse import NO_PROGRAM, UNLOCATED, refresh_cached_summaries
 from five_star.store.errors import FiveStarError
-from five_star.store.export import TIER_NAMES, write_articles_csv, write_figures_csv, write_jsonl
-from five_star.store.library import IngestReport, Library, default_library_path
-from five_star.store.model import Article
+from five_star.store.export.formats import export_format
+from five_star.store.library.ingest import ingest, reindex
+from five_star.store.library.library import IngestReport, Library
+from five_star.store.locations import default_library_path
+from five_star.store.model import TIER_NAMES, Article
+from five_star.store.query.browse import BrowseIndex, Group, Grouping, city_key, ranked_groups, refresh_cached_summaries
+from five_star.store.query.service import QueryService
+from five_star.store.reading.read import find_pages
 from five_star.store.sanitize import one_line, strip_controls
-
-WRITERS = {"articles": write_articles_csv, "figures": write_figures_csv, "jsonl": write_jsonl}
 
 
 def run(args) -> int:
-    command = {"ingest": ingest, "reindex": reindex, "stats": stats, "search": search, "export": export}
+    command = {"ingest": ingest_files, "reindex": reindex_library, "stats": stats, "search": search, "export": export}
     return command[args.command](args)
 
 
@@ -90,8 +98,6 @@ class IngestProgress:
 
 
 def count_files(paths: list[Path]) -> int:
-    from five_star.store.read import find_pages
-
     return sum(1 for item in find_pages(paths) if isinstance(item, Path))
 
 
@@ -131,13 +137,13 @@ def print_report(report: IngestReport, title: str, seconds: float) -> None:
         out.print(skipped_table(report))
 
 
-def ingest(args) -> int:
+def ingest_files(args) -> int:
     paths = [Path(p) for p in args.paths]
     err = stderr_console()
     started = time.monotonic()
     with Library.open(library_path(args)) as library:
         with IngestProgress(err, count_files(paths), "ingesting") as progress:
-            report = library.ingest(paths, progress=progress)
+            report = ingest(library, paths, progress=progress)
         title = f"Ingested into {library.path}"
     print_report(report, title, time.monotonic() - started)
     refresh_cached_summaries(library.path)
@@ -147,12 +153,12 @@ def ingest(args) -> int:
     return 0
 
 
-def reindex(args) -> int:
+def reindex_library(args) -> int:
     err = stderr_console()
     started = time.monotonic()
     with Library.open(library_path(args), create=False) as library:
         with IngestProgress(err, library.page_count, "re-extracting") as progress:
-            report = library.reindex(progress=progress)
+            report = reindex(library, progress=progress)
         title = f"Re-extracted {library.path}"
     print_report(report, title, time.monotonic() - started)
     refresh_cached_summaries(library.path)
@@ -162,17 +168,12 @@ def reindex(args) -> int:
 # ---- stats ---------------------------------------------------------------------------------------------
 
 
-def ranked(counts: Counter, last: str) -> list[tuple[str, int]]:
-    """Most first, the catch-all group at the end."""
-    return sorted(counts.items(), key=lambda item: (item[0] == last, -item[1], item[0]))
-
-
-def count_table(title: str, heading: str, counts: Counter, last: str) -> Table:
+def count_table(title: str, heading: str, groups: list[Group]) -> Table:
     table = Table(title=title)
     table.add_column(heading)
     table.add_column("articles", justify="right")
-    for name, count in ranked(counts, last):
-        table.add_row(safe(name), f"{count:,}")
+    for group in groups:
+        table.add_row(safe(group.name), f"{group.count:,}")
     return table
 
 
@@ -182,7 +183,7 @@ def tallies_table(articles: list[Article]) -> Table:
     largest: dict[str, dict[int, int]] = defaultdict(dict)
     reports: Counter = Counter()
     for article in articles:
-        city = article.city or UNLOCATED
+        city = city_key(article)
         for tally in article.star_counts:
             tiers = largest[city]
             tiers[tally.tier] = max(tiers.get(tally.tier, 0), tally.count)
@@ -192,10 +193,10 @@ def tallies_table(articles: list[Article]) -> Table:
     for tier in sorted(TIER_NAMES, reverse=True):
         table.add_column(TIER_NAMES[tier], justify="right")
     table.add_column("reports", justify="right")
-    for city, count in ranked(reports, UNLOCATED):
-        tiers = largest[city]
+    for group in ranked_groups(reports.items()):
+        tiers = largest[group.name]
         cells = [f"{tiers[t]:,}" if t in tiers else "" for t in sorted(TIER_NAMES, reverse=True)]
-        table.add_row(safe(city), *cells, f"{count:,}")
+        table.add_row(safe(group.name), *cells, f"{group.count:,}")
     return table
 
 
@@ -203,12 +204,11 @@ def stats(args) -> int:
     with Library.open(library_path(args), create=False) as library:
         articles = library.articles()
         pages, path = library.page_count, library.path
-    cities = Counter(a.city or UNLOCATED for a in articles)
-    programs = Counter(p for a in articles for p in (dict.fromkeys(a.programs) or [NO_PROGRAM]))
+    grouped = BrowseIndex.of(articles)
     out = stdout_console()
     out.print(safe(f"{len(articles):,} articles from {pages:,} pages in {path}"))
-    out.print(count_table("Articles per city", "city", cities, UNLOCATED))
-    out.print(count_table("Articles per program", "program", programs, NO_PROGRAM))
+    out.print(count_table("Articles per city", "city", grouped.top(Grouping.CITY)))
+    out.print(count_table("Articles per program", "program", grouped.top(Grouping.PROGRAM)))
     out.print(tallies_table(articles))
     return 0
 
@@ -217,21 +217,19 @@ def stats(args) -> int:
 
 
 def matching_articles(library: Library, text: str, err: Console) -> list[Article]:
-    """Articles matching ``text``, ranked; warnings about ignored parts of the query go to stderr."""
-    from five_star.store.search import SearchIndex, parse_query
-
-    query = parse_query(text)
-    for warning in query.warnings:
-        err.print(safe(f"five-star-tui: ignored {warning}"))
-    if query.is_empty and text.strip():
-        # a mistyped filter must not silently widen the result to the whole library
-        raise FiveStarError(f"nothing usable in the query {text!r}")
+    """Articles matching ``text``, ranked (all of them for an empty query); a query with nothing usable is
+    refused, and ignored parts of one are reported on stderr, as the app does in its status line."""
     articles = library.articles()
-    if query.is_empty:
+    # One query: checking every article beats building an index.
+    answer = QueryService(articles, indexed=False).answer(text)
+    if answer.refused:
+        raise FiveStarError(answer.problem)
+    if answer.problem:
+        err.print(safe(f"five-star-tui: {answer.problem}"))
+    if answer.everything:
         return articles
-    index = SearchIndex(articles, indexed=False)  # one query: checking every article beats building an index
     by_id = {a.id: a for a in articles}
-    return [by_id[hit.article_id] for hit in index.search(query)]
+    return [by_id[hit.article_id] for hit in answer.hits]
 
 
 def search(args) -> int:
@@ -263,6 +261,7 @@ def hits_table(hits: list[Article]) -> Table:
 def export(args) -> int:
     if not args.output.strip():
         raise FiveStarError("no output file given (-o FILE)")
+    fmt = export_format(args.format)
     target = Path(args.output).expanduser()
     if target.exists() and not args.force:
         raise FiveStarError(f"{target} already exists; add --force to overwrite it")
@@ -274,7 +273,8 @@ def export(args) -> int:
             chosen.sort(key=lambda a: order[a.id])  # an export reads best in library order
     if not chosen:
         raise FiveStarError(f"no articles match {args.query}; nothing written")
-    rows = WRITERS[args.format](chosen, target)
-    noun = "row" if rows == 1 else "rows"
-    err.print(safe(f"wrote {rows:,} {noun} ({args.format}) to {target}"))
+    rows = fmt.writer(chosen, target)
+    if not fmt.fits(target):
+        err.print(safe(f"five-star-tui: note: {target.name} does not end in {fmt.suffix}, the usual ending for {fmt.name}"))
+    err.print(safe(f"wrote {fmt.rows(rows)} ({fmt.name}) to {target}"))
     return 0

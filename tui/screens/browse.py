@@ -17,11 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Tree
 from textual.worker import get_current_worker
 
-from five_star.store.browse import BrowseIndex, Grouping
-from five_star.tui.screens.export import ExportDialog, ExportRequest, default_export_name
+from five_star.store.export.formats import FORMATS
+from five_star.store.query.browse import BrowseIndex, Grouping
+from five_star.store.sanitize import one_line
+from five_star.tui.screens.export import ExportDialog, ExportRequest
 from five_star.tui.widgets.article_detail import ArticleDetail
 from five_star.tui.widgets.article_tree import ArticleTree, NodeRef, TreeView
-from five_star.store.sanitize import one_line
 from five_star.tui.widgets.search_bar import SearchBar
 from five_star.tui.widgets.status_bar import StatusBar
 
@@ -351,7 +352,7 @@ class BrowseScreen(Screen):
         if not ids:
             self.notify("Nothing to export: no articles are shown.", severity="warning")
             return
-        default = self.app.export_dir / default_export_name(self.app.clock(), "articles")
+        default = self.app.export_dir / FORMATS[0].default_name(self.app.clock())
         self.app.push_screen(ExportDialog(scope, default), lambda request: self._export(ids, request))
 
     def _export(self, ids: list[str], request: ExportRequest | None) -> None:

@@ -9,7 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from five_star.store.browse import Grouping
+from five_star.store.query.browse import Grouping
 from five_star.store.sanitize import one_line
 
 # Article titles listed per search; more would only slow the palette down.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -14,24 +13,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
-FORMATS: dict[str, str] = {
-    "articles": "Articles CSV — one row per article",
-    "figures": "Figures CSV — one row per figure",
-    "jsonl": "JSON Lines — one article per line, the full record",
-}
-
-
-def suffix_for(fmt: str) -> str:
-    return ".jsonl" if fmt == "jsonl" else ".csv"
-
-
-def default_export_name(now: datetime, fmt: str) -> str:
-    return f"five-star-export-{now:%Y%m%d-%H%M%S}{suffix_for(fmt)}"
+from five_star.store.export.formats import FORMATS, SUFFIXES, export_format
 
 
 @dataclass(frozen=True)
 class ExportRequest:
-    format: str  # a key of FORMATS
+    format: str  # the name of one of FORMATS
     path: Path
 
 
@@ -81,8 +68,8 @@ class ExportDialog(ModalScreen["ExportRequest | None"]):
             yield Label("Export", classes="dialog-title")
             yield Label(Text(self.scope), id="export-scope")
             with RadioSet(id="export-format"):
-                for index, (key, label) in enumerate(FORMATS.items()):
-                    yield RadioButton(label, value=index == 0, id=f"format-{key}")
+                for index, fmt in enumerate(FORMATS):
+                    yield RadioButton(fmt.label, value=index == 0, id=f"format-{fmt.name}")
             yield Label("Save to (Enter exports; Shift+Tab goes to the format):")
             yield Input(value=str(self.default_path), id="export-path")
             yield Label("", id="export-error")
@@ -93,15 +80,15 @@ class ExportDialog(ModalScreen["ExportRequest | None"]):
     @property
     def format(self) -> str:
         pressed = self.query_one("#export-format", RadioSet).pressed_button
-        return pressed.id.removeprefix("format-") if pressed is not None and pressed.id else "articles"
+        return pressed.id.removeprefix("format-") if pressed is not None and pressed.id else FORMATS[0].name
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self) -> None:
         # Keep the extension in step with the format unless the user typed a name of their own.
         path_input = self.query_one("#export-path", Input)
         path = Path(path_input.value)
-        if path.suffix in (".csv", ".jsonl"):
-            path_input.value = str(path.with_suffix(suffix_for(self.format)))
+        if path.suffix in SUFFIXES:
+            path_input.value = str(path.with_suffix(export_format(self.format).suffix))
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-go")

@@ -38,7 +38,9 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
 
     def _sections(self) -> Iterable[tuple[str, list[Binding]]]:
-        from five_star.tui.screens.browse import BrowseScreen  # the browse screen imports this one
+        from five_star.tui.screens.browse import (
+            BrowseScreen,  # the browse screen imports this one
+        )
 
         palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette",
                           "Command palette: export, grouping, jump to a city or article, theme")

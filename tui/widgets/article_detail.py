@@ -21,24 +21,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from five_star.store.model import Article, Figure
-from five_star.store.sanitize import strip_controls
-from five_star.store.sanitize import one_line
-
-FIGURE_KINDS: dict[str, str] = {
-    "money": "money 金额",
-    "people": "people 人数",
-    "count": "count 数量",
-    "area": "area 面积",
-    "percent": "percent 比例",
-    "length": "length 长度",
-    "duration": "duration 时长",
-    "age": "age 年龄",
-    "other": "other 其他",
-}
-"""Figure kinds in legend order, each with its legend label."""
-
-TIER_NAMES = {1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
+from five_star.store.model import FIGURE_KINDS, Article, Figure, tier_name
+from five_star.store.sanitize import one_line, strip_controls
 
 # Suffixes a gazetteer name drops in running text (漯河市 is often just 漯河).
 _PLACE_SUFFIX = re.compile(r"(市|县|区|镇|乡|街道|办事处|村|社区)$")
@@ -163,7 +147,7 @@ class ArticleHeader(Widget):
             ("programs", _list(article.programs) or "—"),
             ("stars", _list(article.stars) or "—"),
             ("tallies", "; ".join(
-                f"{TIER_NAMES.get(s.tier, s.tier)} {s.count} ({one_line(s.text)})" for s in article.star_counts
+                f"{tier_name(s.tier)} {s.count} ({one_line(s.text)})" for s in article.star_counts
             ) or "—"),
             ("source", f"{one_line(article.source)} lines {article.first_line}–{article.last_line}"),
             ("repairs", ", ".join(one_line(r) for r in article.repairs) or "none"),

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from five_star.store.browse import BrowseIndex, Grouping
+from five_star.store.query.browse import BrowseIndex, Grouping
 from five_star.store.sanitize import one_line
 
 

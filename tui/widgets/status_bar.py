@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from five_star.store.browse import Grouping
+from five_star.store.query.browse import Grouping
 from five_star.store.sanitize import one_line
 
 

@@ -1,6 +1,6 @@
 """Keywords: an article's top terms by jieba's TF-IDF.
 
-Segmentation goes through the shared quiet tokenizer (``segment.tokenizer()``), with gazetteer city and
+Segmentation goes through the domain tokenizer (``vocabulary.domain_tokenizer()``), with gazetteer city and
 county names and program trigger words in its dictionary so 驻马店市 or 红色物业 come out whole; the
 stopword list (``data/stopwords.txt``) drops function words and the vocabulary every report here uses.
 Everything is set up on first use: jieba's dictionary and IDF table take about a second to load.
@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib.resources import files
+
+from five_star.store.extraction.vocabulary import domain_tokenizer
 
 _DATA = files("five_star.store") / "data"
 # A keyword names something: it has a CJK character or is a real Latin word (not 2023, 12.6%, or the
@@ -23,23 +25,6 @@ _QUANTITY = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿.
 def stopwords() -> set[str]:
     lines = (_DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
     return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-
-
-@lru_cache(maxsize=1)
-def domain_tokenizer():
-    """The shared tokenizer with place names and program trigger words in its dictionary.
-
-    Places and keywords both segment through this, so the dictionary is the same whichever runs first.
-    """
-    from .places import dictionary_words
-    from .programs import trigger_words
-    from .segment import add_words, tokenizer
-
-    tok = tokenizer()
-    tok.check_initialized()
-    add_words(dictionary_words())
-    add_words(trigger_words())
-    return tok
 
 
 @lru_cache(maxsize=1)

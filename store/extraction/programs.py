@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from .model import StarCount
+from five_star.store.model import StarCount
 
 _DATA = files("five_star.store") / "data"
 # Quotes and spaces say nothing about a program and break words apart (“红色 物业”, PDF text).

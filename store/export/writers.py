@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from five_star.store.errors import FiveStarError
-from five_star.store.model import Article, DateMention, Figure, StarCount
+from five_star.store.library.storage import write_atomically
+from five_star.store.model import Article, DateMention, Figure, StarCount, tier_name
 from five_star.store.sanitize import neutralise_formula, strip_controls
-from five_star.store.storage import write_atomically
 
 LIST_SEPARATOR = "; "
 
@@ -58,9 +58,6 @@ FIGURE_COLUMNS = [
     "end",
 ]
 
-TIER_NAMES = {1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
-
-
 def cell(value: object) -> str:
     """One CSV cell: text without control characters, never read as a formula by a spreadsheet."""
     if value is None:
@@ -91,7 +88,7 @@ def date_text(date: DateMention) -> str:
 
 
 def tally_text(tally: StarCount) -> str:
-    return f"{TIER_NAMES.get(tally.tier, f'{tally.tier}星')} {number(tally.count)}"
+    return f"{tier_name(tally.tier)} {number(tally.count)}"
 
 
 def article_row(article: Article) -> list[str]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from five_star.store.model import Skipped
+
 PAGE_SUFFIXES = {".txt", ".md"}
 
 # Byte-order marks decide the encoding outright; the longest must be tested first (UTF-32 LE starts like UTF-16 LE).
@@ -34,15 +36,6 @@ class RawPage:
     @property
     def source(self) -> str:
         return self.path.name
-
-
-@dataclass
-class Skipped:
-    path: Path
-    reason: str
-
-    def message(self) -> str:
-        return f"skipped {self.path}: {self.reason}"
 
 
 def find_pages(paths: list[Path]) -> Iterator[Path | Skipped]:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 
 from five_star.store.model import DateMention
-from five_star.store.split import parse_names, photo_credit, trailing_credit_names, rules
+from five_star.store.splitting.split import (
+    parse_names,
+    photo_credit,
+    rules,
+    trailing_credit_names,
+)
 
 _COLUMN_TAG = re.compile(r"\s*[（(][^（()）]{1,30}[)）]\s*$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from five_star.store.model import Removed
-from five_star.store.repair import ends_paragraph
+from five_star.store.reading.repair import ends_paragraph
 
 _SENTENCE_PUNCT = re.compile(r"[。！？!?]")
 _TRAILING_COMMA = re.compile(r"[，、；：,;:]$")

@@ -16,25 +16,20 @@ whole pages only, so a crash leaves the library exactly as it was after the last
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from platformdirs import user_data_dir
 from tinydb import TinyDB
 from tinydb.table import Document
 
 from five_star.store import __version__
 from five_star.store.errors import FiveStarError
-from five_star.store.model import Article, Page
-from five_star.store.storage import (
+from five_star.store.library.storage import (
     META_TABLE,
     SCHEMA_VERSION,
     BatchMiddleware,
@@ -44,20 +39,14 @@ from five_star.store.storage import (
     read_rows,
     remove_stale_temps,
 )
+from five_star.store.locations import default_library_path
+from five_star.store.model import Article, Page, Skipped, Unchanged
 
 PAGES = "pages"
 RAW = "raw"
 ARTICLES = "articles"
 DEFAULT_LOCK_TIMEOUT = 5.0
 """Seconds a second writer waits for the first before giving up with a clear message."""
-
-
-def default_library_path() -> Path:
-    """``$FIVE_STAR_DB``, else ``library.json`` in the user data directory."""
-    override = os.environ.get("FIVE_STAR_DB")
-    if override:
-        return Path(override).expanduser()
-    return Path(user_data_dir("five-star-tui", appauthor=False)) / "library.json"
 
 
 def page_key(path: str | os.PathLike) -> str:
@@ -157,8 +146,12 @@ class _Contents:
         return contents
 
 
-class _Session:
-    """A writer's view: TinyDB loaded from disk under the lock, with the indexes ingest needs."""
+class StoredPages:
+    """A writer's view: TinyDB loaded from disk under the lock, with the indexes ingest needs.
+
+    ``page_sha`` (key -> sha256), ``page_doc`` (the stored keys, in library order), ``stored_page`` and
+    ``stored_raw`` are what a producer given to ``Library.write`` may read.
+    """
 
     def __init__(self, db: TinyDB) -> None:
         self.db = db
@@ -287,63 +280,31 @@ class Library:
     # ---- writing ---------------------------------------------------------------------------------------
 
     @contextmanager
-    def _writing(self) -> Iterator[_Session]:
+    def _writing(self) -> Iterator[StoredPages]:
         """Hold the writer lock and start from what is on disk now, which another writer may have changed."""
         self._lock.acquire()
         db = None
         try:
             remove_stale_temps(self.path)
             db = TinyDB(self.path, lock=self._lock, storage=BatchMiddleware(LibraryStorage))
-            yield _Session(db)
+            yield StoredPages(db)
         finally:
             if db is not None:
                 db.close()
             self._contents = None  # read again, lazily: the file may have changed
             self._lock.release()
 
-    def ingest(self, paths: Iterable[str | os.PathLike], progress: Progress | None = None) -> IngestReport:
-        """Add pages (files or folders) to the library.
+    def write(self, produce: Callable[[StoredPages], Iterable[Page | Unchanged | Skipped]], progress: Progress | None = None,
+              *, reextract: bool = False) -> IngestReport:
+        """Store the pages that ``produce`` yields, under the writer lock, in batches (see ``Batching``).
 
-        An unchanged file (same content hash) changes nothing; a changed file replaces that file's articles.
-        Unreadable files are reported in ``skipped`` and the rest goes on. A big ingest extracts in
-        several processes (see ``extract_in_parallel``); pages are still stored in order, by this one.
+        ``produce`` is called with what is stored now (another writer may have changed it while this one
+        waited for the lock). With ``reextract`` the pages come from stored raw text and keep their keys.
         """
         with self._writing() as session:
-            extracted = extract_in_parallel([Path(p) for p in paths], known=dict(session.page_sha))
-            return self._run(session, extracted, progress, reextract=False)
+            return self._run(session, produce(session), progress, reextract=reextract)
 
-    def reindex(self, progress: Progress | None = None) -> IngestReport:
-        """Re-run extraction over every stored raw page (after an upgrade), without the original files."""
-        with self._writing() as session:
-            return self._run(session, self._reextracted(session), progress, reextract=True)
-
-    def ensure_seeded(self, progress: Progress | None = None) -> IngestReport | None:
-        """First launch: fill an empty library with the bundled seed pages; ``None`` if it was not empty."""
-        from five_star.seeds import seed_paths
-        from five_star.store.pipeline import extract_paths
-
-        if not self.is_empty():
-            return None
-        with self._writing() as session:
-            if session.page_doc:  # another process seeded it while we waited for the lock
-                return None
-            return self._run(session, extract_paths(seed_paths()), progress, reextract=False)
-
-    @staticmethod
-    def _reextracted(session: _Session) -> Iterator[Any]:
-        from five_star.store.pipeline import extract_text
-        from five_star.store.read import Skipped
-
-        for key in list(session.page_doc):
-            row = session.stored_page(key)
-            try:
-                yield extract_text(session.stored_raw(key), row["source"], path=key, encoding=row["encoding"])
-            except Exception as exc:  # keep the stored articles of a page the new code cannot handle
-                yield Skipped(Path(key), f"could not be re-extracted ({type(exc).__name__}: {exc})")
-
-    def _run(self, session: _Session, results: Iterable[Any], progress: Progress | None, *, reextract: bool) -> IngestReport:
-        from five_star.store.pipeline import Unchanged
-
+    def _run(self, session: StoredPages, results: Iterable[Any], progress: Progress | None, *, reextract: bool) -> IngestReport:
         report = IngestReport()
         batch = _Batch()
         try:
@@ -371,7 +332,7 @@ class Library:
                 self._commit(session, batch, report, progress)
         return report
 
-    def _due(self, session: _Session, batch: _Batch) -> bool:
+    def _due(self, session: StoredPages, batch: _Batch) -> bool:
         if not batch:
             return False
         rule = self.batching
@@ -382,7 +343,7 @@ class Library:
         interval = max(rule.seconds, rule.write_factor * session.last_write_seconds)
         return time.monotonic() - session.last_commit >= interval
 
-    def _take(self, session: _Session, page: Page, batch: _Batch, report: IngestReport, *, reextract: bool) -> None:
+    def _take(self, session: StoredPages, page: Page, batch: _Batch, report: IngestReport, *, reextract: bool) -> None:
         # A stored page keeps its key on reindex even if the path would now resolve elsewhere.
         key = page.path if reextract else page_key(page.path)
         report.files_read += 1
@@ -407,7 +368,7 @@ class Library:
         batch.pages[key] = _Staged(key, page.sha256, page_row, raw, rows)
         batch.bytes += len(page.raw)
 
-    def _commit(self, session: _Session, batch: _Batch, report: IngestReport, progress: Progress | None) -> None:
+    def _commit(self, session: StoredPages, batch: _Batch, report: IngestReport, progress: Progress | None) -> None:
         started = time.monotonic()
         staged = list(batch.pages.values())
         articles, pages, raws = (session.db.table(name) for name in (ARTICLES, PAGES, RAW))
@@ -434,69 +395,13 @@ class Library:
             progress(report)
 
 
-def _count_unchanged(session: _Session, batch: _Batch, key: str, report: IngestReport) -> None:
+def _count_unchanged(session: StoredPages, batch: _Batch, key: str, report: IngestReport) -> None:
     staged = batch.pages.get(key)
     report.files_unchanged += 1
     report.articles_unchanged += len(staged.article_rows) if staged else len(session.page_articles.get(key, []))
 
 
-PARALLEL_FROM_BYTES = 8 * 1024 * 1024
-"""Below this much input, starting extraction processes (each loads the dictionaries, ~2 s) costs more than it saves."""
-
-
-def _usable_cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-_worker_known: dict[str, str] = {}
-
-
-def _remember_known(known: dict[str, str]) -> None:
-    """Runs once in each extraction process: the stored hashes, so unchanged pages are skipped there too."""
-    _worker_known.update(known)
-
-
-def _extract_one(item: Path | Any) -> Page | Any:
-    from five_star.store.pipeline import extract_paths
-
-    return item if not isinstance(item, Path) else next(iter(extract_paths([item], known=_worker_known)))
-
-
-def extract_in_parallel(
-    paths: list[Path], workers: int | None = None, known: dict[str, str] | None = None
-) -> Iterator[Page | Any]:
-    """``pipeline.extract_paths`` spread over worker processes, results in the same order.
-
-    Extraction is pure Python and CPU-bound, so threads would not help; a small input stays in this process.
-    """
-    from five_star.store.pipeline import extract_paths
-    from five_star.store.read import find_pages
-
-    items = list(find_pages(paths))
-    workers = min(workers or _usable_cpus(), len(items))
-    if workers < 2 or sum(map(_size, items)) < PARALLEL_FROM_BYTES:
-        yield from extract_paths(paths, known=known)
-        return
-    # "spawn": forking a process that may run threads (the app) can deadlock the child.
-    pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_remember_known, initargs=(known or {},)
-    )
-    try:
-        yield from pool.map(_extract_one, items, chunksize=4)
-    except BrokenProcessPool as exc:
-        raise FiveStarError(f"an extraction process died ({exc}); the pages stored so far are kept") from None
-    finally:
-        pool.shutdown(cancel_futures=True)  # stopping early (Ctrl-C, an error) must not wait for the rest
-
-
-def _size(item: Path | Any) -> int:
-    try:
-        return item.stat().st_size if isinstance(item, Path) else 0
-    except OSError:
-        return 0  # reading it will report why
-
-
-def _new_rows(session: _Session, page: Page, key: str, report: IngestReport) -> list[dict[str, Any]]:
+def _new_rows(session: StoredPages, page: Page, key: str, report: IngestReport) -> list[dict[str, Any]]:
     rows, seen = [], set()
     for article in page.articles:
         owner = session.owner.get(article.id)
@@ -517,7 +422,7 @@ def _bump_generation(db: TinyDB) -> None:
         meta.update({"generation": current["generation"] + 1, "written_by": __version__}, doc_ids=[1])
 
 
-def _remember(session: _Session, staged: list[_Staged], new_ids: list[int], page_ids: list[int]) -> None:
+def _remember(session: StoredPages, staged: list[_Staged], new_ids: list[int], page_ids: list[int]) -> None:
     position = 0
     for s, page_id in zip(staged, page_ids):
         count = len(s.article_rows)

@@ -18,9 +18,10 @@ from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
 
+from five_star.store.library.library import Library
+from five_star.store.library.storage import gc_paused
+from five_star.store.locations import cache_dir
 from five_star.store.model import Article
-from five_star.store.segment import cache_dir
-from five_star.store.storage import gc_paused
 
 UNLOCATED = "未定位"
 """Group for articles whose city could not be resolved."""
@@ -70,7 +71,7 @@ def _catch_all(name: str) -> bool:
     return name in (UNLOCATED, NO_PROGRAM)
 
 
-def _ranked(counts: Iterable[tuple[str, int]]) -> list[Group]:
+def ranked_groups(counts: Iterable[tuple[str, int]]) -> list[Group]:
     """Most articles first; the catch-all groups last whatever their size; ties by name."""
     groups = [Group(name, count) for name, count in counts if count]
     return sorted(groups, key=lambda g: (_catch_all(g.name), -g.count, g.name))
@@ -130,12 +131,12 @@ class BrowseIndex:
 
     def top(self, grouping: Grouping, shown: Collection[str] | None = None) -> list[Group]:
         """First tree level: cities (or programs) with the number of shown articles under each."""
-        return _ranked((name, _count(ids, shown)) for name, ids in self._tables(grouping)[0].items())
+        return ranked_groups((name, _count(ids, shown)) for name, ids in self._tables(grouping)[0].items())
 
     def middle(self, grouping: Grouping, top: str, shown: Collection[str] | None = None) -> list[Group]:
         """Second level under ``top``: its programs (or cities) with counts."""
         inner = self._tables(grouping)[1].get(top, {})
-        return _ranked((name, _count(ids, shown)) for name, ids in inner.items())
+        return ranked_groups((name, _count(ids, shown)) for name, ids in inner.items())
 
     def leaves(
         self, grouping: Grouping, top: str, middle: str, shown: Collection[str] | None = None
@@ -212,8 +213,6 @@ def write_cached_summaries(library: Path, stamp: list[int] | None, summaries: It
 
 def refresh_cached_summaries(library: Path) -> None:
     """Rebuild the summaries after a command changed the library, so the next launch draws at once."""
-    from five_star.store.library import Library
-
     stamp = library_stamp(library)
     if stamp is None or read_cached_summaries(library) is not None:
         return  # nothing was ever written, or the cache already matches this very file

@@ -8,7 +8,9 @@ import shutil
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from five_star.store.library.ingest import ingest
+
+REPO = Path(__file__).resolve().parents[2]
 
 _cache: dict[str, object] = {}
 
@@ -28,11 +30,11 @@ def seeds_library(tmp_path_factory) -> Path:
     """A library file holding the bundled seeds; copy it before changing it."""
     if "seeds" not in _cache:
         from five_star.seeds import seed_paths
-        from five_star.store.library import Library
+        from five_star.store.library.library import Library
 
         path = tmp_path_factory.mktemp("seeds-library") / "library.json"
         with Library.open(path) as library:
-            library.ingest(seed_paths())
+            ingest(library, seed_paths())
         _cache["seeds"] = path
     return _cache["seeds"]
 

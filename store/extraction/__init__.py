@@ -1,0 +1,1 @@
+"""Stage 3: extraction from an article's text: figures, places, programs and stars, keywords."""

@@ -1,0 +1,1 @@
+"""Stage 5: asking the library: the query language and search index, grouping for the tree and stats."""

@@ -1,0 +1,235 @@
+"""The query language: any string parsed into a ``Query``, with warnings for what was ignored."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from importlib.resources import files
+
+from five_star.store.extraction.vocabulary import domain_tokenizer
+from five_star.store.model import ARTICLE_KINDS, FIGURE_KINDS
+from five_star.store.query.search.fold import fold, fold_table
+
+# ---- queries ---------------------------------------------------------------------------------------------
+
+FIELDS = ("city", "county", "program", "star", "author", "source", "kind")
+NO_CITY = ("未定位", "none")
+COMPARISONS = (">=", "<=", ">", "<", "=")
+SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
+_FILTER = re.compile(r"([a-z]+):(.*)", re.S)
+_COMPARISON = re.compile(r"value(>=|<=|>|<|=|:)(.*)", re.S)
+_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)([十百千万亿]*)")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+@dataclass(frozen=True)
+class FieldFilter:
+    field: str  # one of FIELDS
+    value: str  # folded
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class FigureTest:
+    attribute: str  # "unit" | "kind" | "value"
+    op: str  # "=" for unit and kind; one of COMPARISONS for value
+    value: str | float
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query; all text is already folded."""
+
+    words: tuple[str, ...] = ()  # each must occur in the title or the text
+    runs: tuple[str, ...] = ()  # plain runs jieba split into several words: unbroken ones rank higher
+    phrases: tuple[str, ...] = ()  # quoted: must occur as written
+    excluded: tuple[str, ...] = ()  # none may occur
+    filters: tuple[FieldFilter, ...] = ()
+    figure: tuple[FigureTest, ...] = ()  # the non-negated ones must all hold for one figure
+    warnings: tuple[str, ...] = ()  # parts that were ignored, and why
+
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """What a hit highlights."""
+        return self.words + self.phrases
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.words or self.phrases or self.excluded or self.filters or self.figure)
+
+
+@dataclass
+class _Draft:
+    words: list[str] = field(default_factory=list)
+    runs: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    filters: list[FieldFilter] = field(default_factory=list)
+    figure: list[FigureTest] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def query(self) -> Query:
+        return Query(
+            words=tuple(dict.fromkeys(self.words)),
+            runs=tuple(dict.fromkeys(self.runs)),
+            phrases=tuple(dict.fromkeys(self.phrases)),
+            excluded=tuple(dict.fromkeys(self.excluded)),
+            filters=tuple(dict.fromkeys(self.filters)),
+            figure=tuple(dict.fromkeys(self.figure)),
+            warnings=tuple(self.warnings),
+        )
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str  # quotes removed
+    head: str  # the part before the first quote (all of it when unquoted)
+    quoted: bool
+    negated: bool
+
+
+def _tokens(q: str) -> Iterator[_Token]:
+    """Whitespace-separated tokens; a quoted part may hold spaces; an unclosed quote runs to the end."""
+    i, n = 0, len(q)
+    while i < n:
+        if q[i].isspace():
+            i += 1
+            continue
+        if q[i] in "-－" and (i + 1 == n or q[i + 1].isspace()):
+            i += 1  # a lone minus is a half-typed exclusion, not a search for "-"
+            continue
+        negated = q[i] in "-－"
+        i += negated
+        parts, head, quoted = [], None, False
+        while i < n and not q[i].isspace():
+            if q[i] in _QUOTES:
+                if head is None:
+                    head = "".join(parts)
+                close = q.find(_QUOTES[q[i]], i + 1)
+                if q[i] == "“" and close < 0:
+                    close = q.find('"', i + 1)
+                end = n if close < 0 else close
+                parts.append(q[i + 1 : end])
+                quoted = True
+                i = end + 1
+            else:
+                parts.append(q[i])
+                i += 1
+        text = "".join(parts)
+        yield _Token(text, text if head is None else head, quoted, negated)
+
+
+def parse_query(q: str) -> Query:
+    """Parse any string into a ``Query``; malformed parts are ignored with a warning, never an exception."""
+    draft = _Draft()
+    for token in _tokens(q if isinstance(q, str) else str(q)):
+        if not _take_filter(token, draft):
+            _take_text(token, draft)
+    return draft.query()
+
+
+def _take_filter(token: _Token, draft: _Draft) -> bool:
+    head = unicodedata.normalize("NFKC", token.head)
+    text = unicodedata.normalize("NFKC", token.text)
+    if match := _COMPARISON.match(head.lower()):
+        _take_comparison(match.group(1), text[len("value") + len(match.group(1)) :], token.negated, draft)
+        return True
+    match = _FILTER.match(head.lower())
+    key = match.group(1).lower() if match else ""
+    if key not in FIELDS and key != "unit":
+        return False
+    value = fold(text[len(key) + 1 :])
+    if not value:
+        draft.warnings.append(f"{key}: needs a value")
+    elif key == "unit":
+        draft.figure.append(FigureTest("unit", "=", base_unit(value), token.negated))
+    elif key == "kind" and value in FIGURE_KINDS:
+        draft.figure.append(FigureTest("kind", "=", value, token.negated))
+    elif key == "kind" and value not in ARTICLE_KINDS:
+        draft.warnings.append(f"kind:{value}: expected {', '.join((*ARTICLE_KINDS, *FIGURE_KINDS))}")
+    else:
+        draft.filters.append(FieldFilter(key, value, token.negated))
+    return True
+
+
+def _take_comparison(op: str, written: str, negated: bool, draft: _Draft) -> None:
+    number = parse_number(written)
+    if number is None:
+        draft.warnings.append(f"value{op}{written}: not a number")
+        return
+    draft.figure.append(FigureTest("value", "=" if op == ":" else op, number, negated))
+
+
+def parse_number(written: str) -> float | None:
+    """``1000000``, ``1,000,000``, ``100万``, ``1.2亿`` → a number; anything else → None."""
+    match = _NUMBER.fullmatch(fold(written).replace(",", ""))
+    if not match:
+        return None
+    try:
+        value = Decimal(match.group(1))
+    except InvalidOperation:
+        return None
+    for scale in match.group(2):
+        value *= SCALES[scale]
+    return float(value)
+
+
+@lru_cache(maxsize=1)
+def _unit_table() -> dict[str, str]:
+    """Written unit -> stored unit, from the figures' own unit table (first two columns of units.tsv)."""
+    text = (files("five_star.store") / "data" / "units.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {fold(row[0].strip()): fold(row[1].strip()) for row in rows if len(row) >= 2}
+
+
+def base_unit(written: str) -> str:
+    """The unit a figure stores for ``written``: scale words belong to the number (万元 → 元, 千米 → 公里)."""
+    units = _unit_table()
+    unscaled = written.lstrip("".join(SCALES)) or written
+    return units.get(written) or units.get(unscaled) or unscaled
+
+
+def _take_text(token: _Token, draft: _Draft) -> None:
+    folded = fold(token.text)
+    if not folded:
+        return
+    if token.negated:
+        draft.excluded.append(folded)
+    elif token.quoted:
+        draft.phrases.append(folded)
+    else:
+        words = segment(folded)
+        draft.words.extend(words)
+        if len(words) > 1:
+            draft.runs.append(folded)
+
+
+_SEGMENTER_LOCK = threading.Lock()
+
+
+def segmenter():
+    """jieba with the place and program words, loaded once even when several threads ask at once."""
+    with _SEGMENTER_LOCK:
+        return domain_tokenizer()
+
+
+def segment(run: str) -> list[str]:
+    """The words of a folded run; punctuation-only pieces are dropped unless nothing else is left."""
+    if len(run) < 3 or not _CJK.search(run):
+        return [run]
+    pieces = [p for p in segmenter().cut(run, HMM=False) if p]
+    words = [p for p in pieces if any(ch.isalnum() for ch in p)]
+    return list(dict.fromkeys(words or pieces))
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and the folding table now, so no later query pays for them (~1 s together)."""
+    segmenter()
+    fold_table()

@@ -1,0 +1,1 @@
+"""Stage 1: reading files (encodings, bad input) and repairing their lines (named, reported repairs)."""

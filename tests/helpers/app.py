@@ -1,0 +1,68 @@
+"""Helpers for the app tests: a real seed library, pilot waits, what the tree shows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from rich.style import Style
+
+from five_star.store.library.ingest import ingest
+from helpers.library import copy_library, seeds_library
+
+FIXED_NOW = datetime(2024, 5, 4, 12, 30, 15)
+APP_SIZE = (140, 40)
+
+def library_copy(tmp_path_factory, folder: Path) -> Path:
+    """A private copy of the seed library for one test, so nothing one test does reaches another."""
+    return copy_library(seeds_library(tmp_path_factory), folder)
+
+
+def library_of_page(folder: Path, name: str, text: str):
+    """A new library holding one page written to ``folder/name``: its path and the stored articles."""
+    from five_star.store.library.library import Library
+
+    page = folder / name
+    page.write_text(text, encoding="utf-8")
+    db = folder / "library.json"
+    with Library.open(db) as library:
+        ingest(library, [page])
+        return db, library.articles()
+
+
+def read_articles(path: Path):
+    from five_star.store.library.library import Library
+
+    with Library.open(path) as library:
+        return library.articles()
+
+
+def make_app(db: Path, export_dir: Path):
+    from five_star.tui.app import FiveStarApp
+
+    return FiveStarApp(db, export_dir=export_dir, clock=lambda: FIXED_NOW)
+
+
+async def settle(pilot) -> None:
+    """Let workers (library load, search, export) finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def label_of(tree, node) -> str:
+    return tree.render_label(node, Style(), Style()).plain
+
+
+def visible_nodes(tree, node=None, depth: int = 0):
+    """(depth, node) for every line the tree shows, top to bottom."""
+    node = node or tree.root
+    for child in node.children:
+        yield depth, child
+        if child.is_expanded:
+            yield from visible_nodes(tree, child, depth + 1)
+
+
+def top_labels(tree) -> list[str]:
+    return [label_of(tree, node) for node in tree.root.children]
