@@ -49,7 +49,7 @@ def main() -> None:
     pipeline.extract_text(*reversed(pages[0]))  # load dictionaries, gazetteer and OpenCC once, untimed
 
     started = time.perf_counter()
-    for name, text in pages:
+    for _name, text in pages:
         split_lines([""] + [repair_line(line).text for line in pipeline.split_raw_lines(text)])
     repair_split = time.perf_counter() - started
 

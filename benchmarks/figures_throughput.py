@@ -21,7 +21,7 @@ import time
 from opencc import OpenCC
 
 from five_star.seeds import seed_paths
-from five_star.store.extraction.figures import find_figures, rules
+from five_star.store.extraction.figures import figure_rules, find_figures
 
 ADVERSARIAL = {
     "万万万…": "万" * 100_000,
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    rules()
+    figure_rules()
     load_ms = (time.perf_counter() - start) * 1000
 
     base = paragraphs()

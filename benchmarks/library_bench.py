@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from five_star.store.library.ingest import ingest
@@ -50,7 +51,7 @@ def rss_mb() -> float:
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def ms(seconds: float) -> float:
@@ -104,7 +105,7 @@ def phase_browse(library: Path, repeat: int) -> None:
 
     parsed = {q: parse_query(q) for q in QUERIES}
     first_pass = []
-    for q, query in parsed.items():  # also lets the GC move the freshly loaded library to its oldest generation
+    for q in parsed:  # also lets the GC move the freshly loaded library to its oldest generation
         t0 = time.perf_counter()
         found = index.search(q)
         first_pass.append(time.perf_counter() - t0)
@@ -115,8 +116,8 @@ def phase_browse(library: Path, repeat: int) -> None:
     hits = {q: len(index.matching(query)) for q, query in parsed.items()}
     for _ in range(repeat):
         for q in QUERIES:
-            for kind, run in (("search", lambda: index.search(q)), ("match", lambda: index.matching(parsed[q])),
-                              ("scan", lambda: brute.search(q))):
+            for kind, run in (("search", partial(index.search, q)), ("match", partial(index.matching, parsed[q])),
+                              ("scan", partial(brute.search, q))):
                 t0 = time.perf_counter()
                 run()
                 timings[q][kind].append(time.perf_counter() - t0)

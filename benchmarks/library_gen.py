@@ -104,7 +104,7 @@ def vary_numbers(text: str, rng: random.Random) -> str:
 def vary_programs(text: str, rng: random.Random) -> str:
     names = program_names()
     pattern = re.compile("|".join(map(re.escape, names)))
-    mapping = dict(zip(names, rng.sample(names, len(names))))
+    mapping = dict(zip(names, rng.sample(names, len(names)), strict=True))
     return pattern.sub(lambda m: mapping[m.group()] if rng.random() < 0.5 else m.group(), text)
 
 

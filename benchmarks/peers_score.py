@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
 
     header = ("rows", "all ok", "relevant", "pass", "rate", "in scope", "pass", "rate")
     widths = (5, 6, 9, 5, 7, 9, 5, 7)
-    print(f"{'file / model':<36} " + " ".join(f"{h:>{w}}" for h, w in zip(header, widths)))
+    print(f"{'file / model':<36} " + " ".join(f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     units = score_msrt(peers / "msrt_numberwithunit_zh.jsonl", {"CurrencyModel", "DimensionModel"})
     percent = score_msrt(peers / "msrt_number_zh.jsonl", {"PercentModel"})
     for model in ("CurrencyModel", "DimensionModel"):

@@ -226,7 +226,7 @@ class Page:
 
 def stable_id(source: str, first_line: int, span_text: str) -> str:
     """Same source text gives the same id on every run and machine."""
-    digest = hashlib.sha256(f"{source}\n{first_line}\n{span_text}".encode("utf-8"))
+    digest = hashlib.sha256(f"{source}\n{first_line}\n{span_text}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -6,13 +6,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Iterator
 
 from five_star.store.extraction.figures import find_figures
 from five_star.store.extraction.keywords import top_keywords
-from five_star.store.extraction.places import resolve_places
+from five_star.store.extraction.places import PlaceResult, resolve_page_places
 from five_star.store.extraction.programs import (
     find_programs,
     find_star_counts,
@@ -33,12 +32,16 @@ from five_star.store.reading.repair import (
     rejoin_wrapped_lines,
     repair_line,
 )
+from five_star.store.resources import ResourceError
 from five_star.store.splitting import meta
 from five_star.store.splitting.split import Item, split_lines
 
 
 def extract_paths(paths: list[Path], known: Mapping[str, str] | None = None) -> Iterator[Page | Skipped | Unchanged]:
     """Every page under ``paths`` in order; unreadable files come out as ``Skipped`` and the rest goes on.
+
+    A broken data file (``ResourceError``) is the exception: it would fail every page alike, so it stops
+    the run with its own one-line message instead of skipping each page with a ``KeyError``.
 
     ``known`` maps resolved paths to the sha256 of text already extracted from them; such a page comes
     out as ``Unchanged`` without being extracted, so re-ingesting a folder costs a read, not a re-run.
@@ -54,9 +57,13 @@ def extract_paths(paths: list[Path], known: Mapping[str, str] | None = None) -> 
                 yield Unchanged(path, sha, len(raw.text.encode("utf-8")))
                 continue
         try:
-            yield extract_text(raw.text, raw.source, path=path, encoding=raw.encoding)
+            page = extract_text(raw.text, raw.source, path=path, encoding=raw.encoding)
+        except ResourceError:
+            raise
         except Exception as exc:  # one strange page must not stop a folder of good ones
             yield Skipped(raw.path, f"could not be processed ({type(exc).__name__}: {exc})")
+            continue
+        yield page
 
 
 def split_raw_lines(raw: str) -> list[str]:
@@ -70,6 +77,10 @@ def extract_text(raw: str, source: str, path: str = "", encoding: str = "utf-8")
     split = split_lines(lines)
     year = meta.page_year(lines)
     articles = [build_article(item, lines, repaired, raw_lines, source, year) for item in split.items]
+    # Damage decoding worked around (``utf-8+truncated-utf8``) concerns every article of the page.
+    decoding = encoding.split("+")[1:]
+    for article in articles:
+        article.repairs += decoding
     enrich_page(articles)
     return Page(
         source=source,
@@ -136,7 +147,7 @@ def _article_body(item: Item, lines: list[str]) -> tuple[list[str], list[str], i
     skip = {item.title_line, *item.byline_lines}
     body = [n for n in item.lines if n not in skip]
     body = _reading_order(item, body, lines)
-    text_of = dict(zip(item.caption_lines, map(_bracket_credit, (lines[n] for n in item.caption_lines))))
+    text_of = {n: _bracket_credit(lines[n]) for n in item.caption_lines}
     paragraphs, joins = rejoin_wrapped_lines(_with_blank_gaps(body, lines, text_of))
 
     if paragraphs:
@@ -188,9 +199,11 @@ def _reading_order(item: Item, body: list[int], lines: list[str]) -> list[int]:
 KEYWORD_LEAD_CHARS = 160
 
 
-def enrich(article: Article, context_city: str | None = None) -> Article:
-    """Fill places, programs, stars, tallies, figures and keywords from the article's title and text."""
-    locate(article, context_city)
+def enrich(article: Article, places: PlaceResult) -> Article:
+    """Fill places (resolved with the rest of the page), programs, stars, tallies, figures and keywords."""
+    article.places = places.places
+    article.counties = places.counties
+    article.city = places.city
     article.programs = find_programs(article.text, article.title)
     article.stars = find_stars(article.text)
     article.star_counts = find_star_counts(article.text)
@@ -199,21 +212,9 @@ def enrich(article: Article, context_city: str | None = None) -> Article:
     return article
 
 
-def locate(article: Article, context_city: str | None = None) -> None:
-    places = resolve_places(article.text, article.title, context_city=context_city)
-    article.places = places.places
-    article.counties = places.counties
-    article.city = places.city
-
-
 def enrich_page(articles: list[Article]) -> None:
-    """Enrich every article; one that names no place takes the city the rest of its page is about."""
-    for article in articles:
-        enrich(article)
-    cities = Counter(a.city for a in articles if a.city)
-    if not cities:
-        return
-    page_city = cities.most_common(1)[0][0]
-    for article in articles:
-        if article.city is None:
-            locate(article, context_city=page_city)
+    """Enrich every article; places are resolved page by page, so an item that names no place (a photo
+    caption) takes the city the rest of its page is about (``resolve_page_places``)."""
+    located = resolve_page_places([(article.text, article.title) for article in articles])
+    for article, places in zip(articles, located, strict=True):
+        enrich(article, places)

@@ -5,26 +5,35 @@ code. That makes the files input like any other: a broken one must stop the run 
 the file, the row and what is wrong, not surface later as a ``KeyError`` on every page.
 
 - JSON rule files come back as ``Spec`` dicts: a key the program asks for and the file lacks raises
-  ``ResourceError`` naming the file and the key's path (``page_rules.json: no "headline.min_chars"``).
-- Tab-separated tables come back as ``Row`` tuples with their line numbers, checked for their column
-  count; a loader that finds a bad value reports it with ``bad_row``.
+  ``ResourceError`` naming the file and the key's path (``page_rules.json: no "headline.min_chars"``);
+  the typed getters (``integer``, ``strings``, ``regex`` …) say the same of a value of the wrong kind.
+- Tab-separated tables come back as ``Row`` tuples with their file and line, checked for their column
+  count; a loader that finds a bad value in a cell reports it with ``Row.fault``.
 - Word lists come back as their non-comment lines.
 - The gazetteer CSV is parsed here, once, for everyone who needs it.
+
+What the extractors compile from these (regexes, the gazetteer's index, the figure pattern) is cached
+with ``derived``, so that ``reload`` forgets the files and everything built from them together.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import Any, TypeVar
 
 from five_star.store.errors import FiveStarError
 
 DATA: Traversable = files("five_star.store") / "data"
+"""Where the files are read from; tests point it at a folder of broken copies and call ``reload()``."""
+
+T = TypeVar("T")
 
 
 class ResourceError(FiveStarError):
@@ -42,18 +51,106 @@ def _read(name: str) -> str:
         raise ResourceError(f"data file {name} cannot be read ({exc})") from None
 
 
+# ---- tables built from the files ---------------------------------------------------------------------------
+
+# Extractors compile what they read (regexes, tries, indexes) and keep the result for the process. They
+# register those builders here, so that ``reload`` can forget every one of them without this module
+# importing the layers above it.
+_CLEARERS: list[Callable[[], None]] = []
+
+
+def derived(build: Callable[[], T]) -> Callable[[], T]:
+    """Decorator: a table built from data files, built on first use, kept until ``reload``."""
+    cached = cache(build)
+    _CLEARERS.append(cached.cache_clear)
+    return cached
+
+
+def reload() -> None:
+    """Forget every file read and every table built from them: the next use reads ``DATA`` again.
+
+    jieba's dictionary is the exception: new place names and trigger words are added to it again, but
+    words once added stay for the process.
+    """
+    for clear in (json_rules.cache_clear, table.cache_clear, word_list.cache_clear, divisions.cache_clear):
+        clear()
+    for clear in _CLEARERS:
+        clear()
+
+
 # ---- JSON rule files ---------------------------------------------------------------------------------------
 
 
-class Spec(dict):
-    """A JSON object from a rule file; a missing key names the file and where the key should be."""
+class Spec(dict[str, Any]):
+    """A JSON object from a rule file; a missing key names the file and where the key should be.
+
+    The typed getters check a value as they hand it out, so a rule builder that reads through them
+    fails on its first use with the file, the key's path and what the value should have been.
+    """
 
     file: str = ""
     where: str = ""
 
+    def path(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def fault(self, key: str, reason: str) -> ResourceError:
+        return ResourceError(f"data file {self.file}: “{self.path(key)}” {reason}")
+
     def __missing__(self, key: str) -> Any:
-        path = f"{self.where}.{key}" if self.where else str(key)
-        raise ResourceError(f"data file {self.file}: no “{path}”, which the program needs")
+        raise ResourceError(f"data file {self.file}: no “{self.path(key)}”, which the program needs")
+
+    def section(self, key: str) -> Spec:
+        value = self[key]
+        if not isinstance(value, Spec):
+            raise self.fault(key, "should be a JSON object")
+        return value
+
+    def sections(self, key: str) -> list[Spec]:
+        value = self[key]
+        if not isinstance(value, list) or not all(isinstance(item, Spec) for item in value):
+            raise self.fault(key, "should be a list of JSON objects")
+        return value
+
+    def text(self, key: str) -> str:
+        value = self[key]
+        if not isinstance(value, str):
+            raise self.fault(key, "should be a string")
+        return value
+
+    def integer(self, key: str) -> int:
+        value = self[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fault(key, f"should be a whole number, not {json.dumps(value, ensure_ascii=False)}")
+        return value
+
+    def number(self, key: str) -> float:
+        value = self[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fault(key, f"should be a number, not {json.dumps(value, ensure_ascii=False)}")
+        return value
+
+    def strings(self, key: str) -> list[str]:
+        value = self[key]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fault(key, "should be a list of strings")
+        return value
+
+    def entries(self, key: str) -> dict[str, Any]:
+        """An object's entries without the ``_about``-style comments its keys may hold."""
+        return {name: value for name, value in self.section(key).items() if not name.startswith("_")}
+
+    def regex(self, key: str, flags: int = 0) -> re.Pattern[str]:
+        return self._compiled(key, self.text(key), flags)
+
+    def regexes(self, key: str, flags: int = 0) -> list[re.Pattern[str]]:
+        return [self._compiled(f"{key}[{n}]", pattern, flags) for n, pattern in enumerate(self.strings(key))]
+
+    def _compiled(self, key: str, pattern: str, flags: int) -> re.Pattern[str]:
+        try:
+            return re.compile(pattern, flags)
+        except re.error as exc:
+            raise self.fault(key, f"is not a valid regular expression ({exc})") from None
 
 
 def _specs(value: Any, file: str, where: str) -> Any:
@@ -66,7 +163,7 @@ def _specs(value: Any, file: str, where: str) -> Any:
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def json_rules(name: str) -> Spec:
     """A JSON rule file as ``Spec`` dicts (shared: treat it as read-only)."""
     try:
@@ -75,7 +172,8 @@ def json_rules(name: str) -> Spec:
         raise bad_row(name, exc.lineno, f"not valid JSON ({exc.msg})") from None
     if not isinstance(data, dict):
         raise ResourceError(f"data file {name}: expected a JSON object at the top")
-    return _specs(data, name, "")
+    spec: Spec = _specs(data, name, "")
+    return spec
 
 
 def page_rules() -> Spec:
@@ -96,15 +194,24 @@ def program_rules() -> Spec:
 # ---- tables and word lists ---------------------------------------------------------------------------------
 
 
-class Row(tuple):
-    """The cells of one table row (stripped), with the line it came from."""
+class Row(tuple[str, ...]):
+    """The cells of one table row (stripped), with the file and line it came from."""
 
+    name: str
     line: int
 
-    def __new__(cls, cells: list[str], line: int) -> Row:
+    def __new__(cls, cells: list[str], name: str, line: int) -> Row:
         row = super().__new__(cls, cells)
-        row.line = line
+        row.name, row.line = name, line
         return row
+
+    def fault(self, reason: str) -> ResourceError:
+        """The error for a cell this row holds that its reader cannot use."""
+        return bad_row(self.name, self.line, reason)
+
+    def cell(self, index: int) -> str:
+        """An optional column: empty when the row stops before it."""
+        return self[index] if index < len(self) else ""
 
 
 def _content_lines(name: str) -> list[tuple[int, str]]:
@@ -115,7 +222,7 @@ def _content_lines(name: str) -> list[tuple[int, str]]:
     ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(name: str, least: int, most: int) -> tuple[Row, ...]:
     """Rows of a tab-separated file with ``least`` to ``most`` columns, comments and blank lines left out."""
     rows = []
@@ -128,11 +235,11 @@ def table(name: str, least: int, most: int) -> tuple[Row, ...]:
             raise bad_row(name, number, f"expected {wanted} tab-separated columns, found {len(cells)}")
         if not all(cells[:least]):
             raise bad_row(name, number, "an empty required column")
-        rows.append(Row(cells, number))
+        rows.append(Row(cells, name, number))
     return tuple(rows)
 
 
-@lru_cache(maxsize=None)
+@cache
 def word_list(name: str) -> tuple[str, ...]:
     """The words or phrases of a list file, one per line."""
     return tuple(line.strip() for _, line in _content_lines(name))
@@ -160,7 +267,7 @@ class Division:
     parent: str
 
 
-@lru_cache(maxsize=1)
+@cache
 def divisions() -> tuple[Division, ...]:
     """Every row of the gazetteer, checked: four columns, a known level, a name."""
     reader = csv.reader(_read(DIVISIONS).splitlines())

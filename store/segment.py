@@ -19,7 +19,7 @@ def tokenizer():
     """The shared, quiet jieba tokenizer with its cache in the user's cache directory."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # jieba imports pkg_resources, which warns on stderr
-        import jieba
+        import jieba  # lazy for start-up time (~0.15 s): commands that never segment never load it
 
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)

@@ -6,7 +6,7 @@ from textual.command import CommandPalette
 from textual.widgets import OptionList
 
 from five_star.tui.widgets.article_tree import ArticleTree
-from helpers.app import APP_SIZE, library_of_page, make_app, settle
+from helpers.app import APP_SIZE, library_of_page, make_app, settle, wait_until
 
 PAGE = "郑州市某村召开五星支部创建推进会\n\n本报讯 郑州市某村投资100万元建设党群服务中心。\n"
 
@@ -18,9 +18,9 @@ async def test_a_file_name_that_looks_like_markup_is_shown_literally_in_the_pale
     async with app.run_test(size=APP_SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"推进会")
-        await pilot.pause(0.5)
+        await settle(pilot)  # the palette gathers its commands in a worker
         palette = app.screen
         assert isinstance(palette, CommandPalette)
         options = palette.query_one(OptionList)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import ast
 import csv
+import importlib
+import inspect
 import json
+import pkgutil
+import textwrap
 from collections import Counter
 
 import pytest
 from rich.console import Console
+from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.widgets import Input
 from textual.widgets._toast import Toast
 
+from five_star.store.export.formats import FORMATS
 from five_star.store.query.browse import NO_PROGRAM, UNLOCATED
 from five_star.store.sanitize import one_line, strip_controls
 from five_star.tui.screens.export import ConfirmOverwrite, ExportDialog
@@ -32,9 +40,14 @@ from helpers.app import (
     make_app,
     read_articles,
     settle,
+    status_of,
     top_labels,
+    tree_of,
     visible_nodes,
+    wait_until,
 )
+
+pytestmark = pytest.mark.slow  # drives the real app through a pilot: a second or more per test
 
 ARTICLES_CSV_COLUMNS = [
     "id", "title", "city", "counties", "programs", "stars", "authors", "dates", "source",
@@ -54,14 +67,6 @@ def articles(db):
 
 def ranked(counter: Counter, catch_all: str) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (kv[0] == catch_all, -kv[1], kv[0]))
-
-
-def tree_of(app) -> ArticleTree:
-    return app.screen.query_one(ArticleTree)
-
-
-def status_of(app) -> str:
-    return app.screen.query_one(StatusBar).render().plain
 
 
 def toasts(app) -> list[str]:
@@ -126,8 +131,8 @@ async def test_first_run_ingests_the_bundled_seeds_and_shows_progress(tmp_path):
     progress = []
 
     class Recording(FiveStarApp):
-        def watch_load_progress(self, value):
-            progress.append(value)
+        def on_load_progress(self, message):
+            progress.append((message.note, message.done, message.total))
 
     db = tmp_path / "fresh" / "library.json"
     app = Recording(db, export_dir=tmp_path)
@@ -381,6 +386,41 @@ async def test_enter_goes_to_the_first_hit_and_n_N_walk_the_hits(db, articles, t
             assert style.reverse
 
 
+def pane_text(app) -> str:
+    return app.screen.query_one(ArticleHeader).render().plain
+
+
+@pytest.mark.parametrize("queries", [["南阳"], ["南阳", "焦作"], ["qqqzzz"]])
+async def test_the_pane_describes_the_node_under_the_cursor_after_every_search(db, tmp_path, queries):
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        for query in queries:
+            bar = app.screen.query_one(SearchBar)
+            bar.value = ""
+            await type_query(pilot, query)
+            await settle(pilot)
+            cursor = tree_of(app).cursor_node
+            label = label_of(tree_of(app), cursor)
+            pane = pane_text(app)
+            if cursor.data.ids:  # a group: its name and its count, as the tree line says
+                *_, name, count = label.split(" ")
+                assert pane.startswith(name) and f"{count} articles" in pane, (label, pane)
+            else:  # the empty tree's message
+                assert label in pane
+
+
+async def test_the_pane_follows_the_cursor_after_switching_the_grouping(db, tmp_path):
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        label = label_of(tree_of(app), tree_of(app).cursor_node)
+        *_, name, count = label.split(" ")
+        assert pane_text(app).startswith(name) and f"{count} articles" in pane_text(app)
+
+
 async def test_a_search_without_hits_says_so(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=APP_SIZE) as pilot:
@@ -560,6 +600,31 @@ async def test_export_as_json_lines_writes_the_full_records(db, articles, tmp_pa
     assert records == [a.to_dict() for a in articles]
 
 
+@pytest.mark.parametrize(
+    ("format_steps", "typed", "written"),
+    [
+        (2, "picked.csv", "picked.jsonl"),  # JSON Lines chosen, then a .csv name typed
+        (0, "picked.jsonl", "picked.csv"),  # articles CSV chosen, a .jsonl name typed
+        (1, "picked.JSONL", "picked.csv"),
+        (2, "picked.txt", "picked.txt"),  # a name of the person's own is kept
+    ],
+)
+async def test_the_file_gets_the_ending_of_the_chosen_format(db, articles, tmp_path, format_steps, typed, written):
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        await export_to(pilot, tmp_path / typed, format_steps=format_steps)
+        assert any(f"to {tmp_path / written}" in t for t in toasts(app))
+    assert [p.name for p in tmp_path.glob("picked.*")] == [written]
+    text = (tmp_path / written).read_text(encoding="utf-8-sig")
+    if format_steps == 2:
+        assert [json.loads(line)["id"] for line in text.splitlines()] == [a.id for a in articles]
+    else:  # articles CSV, or figures CSV
+        assert text.startswith("id," if format_steps == 0 else "article_id,")
+
+
 async def test_export_asks_before_overwriting(db, articles, tmp_path):
     app = make_app(db, tmp_path)
     out = tmp_path / "exists.csv"
@@ -622,9 +687,9 @@ async def test_question_mark_lists_every_key(db, tmp_path):
 
 async def palette(pilot, text: str) -> None:
     await pilot.press("ctrl+p")
-    await pilot.pause()
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
     await pilot.press(*text)
-    await pilot.pause(0.3)
+    await settle(pilot)  # the palette gathers its commands in a worker
     await pilot.press("enter")
     await settle(pilot)
 
@@ -656,8 +721,14 @@ async def test_palette_offers_export_and_grouping(db, tmp_path):
         await settle(pilot)
         await palette(pilot, "group prog")
         assert "programs → cities" in status_of(app)
-        await palette(pilot, "Export")
-        assert isinstance(app.screen, ExportDialog)
+        for fmt in FORMATS:  # the palette offers every format of the one table, each opening the dialog on it
+            await palette(pilot, f"Export: {fmt.label}")
+            assert isinstance(app.screen, ExportDialog)
+            assert app.screen.chosen_format is fmt
+            assert app.screen.query_one("#export-path", Input).value.endswith(fmt.suffix)
+            await pilot.press("escape")
+        await palette(pilot, "Help: list every key")
+        assert isinstance(app.screen, HelpScreen)
 
 
 async def test_theme_picker_changes_the_theme_and_the_figure_colours(db, articles, tmp_path):
@@ -670,7 +741,7 @@ async def test_theme_picker_changes_the_theme_and_the_figure_colours(db, article
         before = body.style_of(["figure--money"])
         await palette(pilot, "theme")
         await pilot.press(*"textual-light")
-        await pilot.pause(0.3)
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert app.theme == "textual-light"
@@ -711,14 +782,14 @@ async def test_a_second_launch_draws_the_tree_from_cached_summaries(db, articles
     shown_before_reading = []
 
     class Watching(type(first)):
-        def watch_index(self, index):
-            if index is not None and not self.loaded:
-                shown_before_reading.append(len(index))
+        def on_library_loaded(self, message):  # runs before the app's own handler
+            shown_before_reading.append((top_labels(tree_of(self)), message.index))
 
     second = Watching(db, export_dir=tmp_path)
     async with second.run_test(size=APP_SIZE) as pilot:
         await settle(pilot)
-        assert shown_before_reading == [len(articles)]  # the tree was there before the library was read
+        # the tree was there before the library was read, and the cache was right: no second drawing
+        assert shown_before_reading == [(expected, None)]
         assert top_labels(tree_of(second)) == expected
         assert "reading the library" not in status_of(second)
 
@@ -779,3 +850,77 @@ async def test_markup_ansi_and_control_characters_in_articles_show_as_plain_text
         assert rendered.get_style_at_offset(Console(), figure).bgcolor == text_widget.style_of(
             [kind_class("count")]
         ).bgcolor
+
+
+# ---- Textual's own API stays Textual's --------------------------------------------------------
+
+
+async def test_double_clicking_the_status_bar_leaves_the_app_working(db, tmp_path):
+    # Textual answers a double click by selecting the widget's text, which calls its query(); a reactive
+    # named `query` on the status bar made that a string, and the app crashed.
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click(StatusBar, times=2)
+        await pilot.click(StatusBar)
+        await pilot.click(StatusBar)
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        await pilot.press("t")
+        await settle(pilot)
+        assert "programs → cities" in status_of(app)
+
+
+# Textual methods and class settings that our classes are meant to fill in.
+TEXTUAL_HOOKS = {
+    "AUTO_FOCUS", "BINDINGS", "COMMANDS", "COMPONENT_CLASSES", "CSS_PATH", "DEFAULT_CLASSES", "DEFAULT_CSS",
+    "SUB_TITLE", "TITLE", "check_action", "compose", "discover", "get_default_screen", "get_system_commands",
+    "handle_bindings_clash", "on_mount", "on_ready", "render", "render_label", "search",
+}
+
+
+def our_textual_classes():
+    """Every class in five_star.tui built on a Textual class, with the nearest Textual class below it."""
+    package = importlib.import_module("five_star.tui")
+    for info in pkgutil.walk_packages(package.__path__, "five_star.tui."):
+        module = importlib.import_module(info.name)
+        for cls in vars(module).values():
+            if inspect.isclass(cls) and cls.__module__ == module.__name__:
+                textual = next((b for b in cls.__mro__ if b.__module__.startswith("textual.")), None)
+                if textual is not None:
+                    yield cls, textual
+
+
+def shadowed(cls, textual) -> set[str]:
+    """Names of Textual's API that ``cls`` defines again: as class attributes (reactives included), or as
+    methods turned into data by a ``self.x = …`` in one of its methods (as `StatusBar.query` was)."""
+    settings = set(vars(type("Probe", (textual,), {})))  # what Textual sets on every subclass itself
+    names = {name for name in vars(cls) if name not in settings and hasattr(textual, name)}
+    for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(cls)))):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+            and callable(getattr(textual, node.attr, None))
+        ):
+            names.add(node.attr)
+    return {name for name in names if not name.startswith("_") and name not in TEXTUAL_HOOKS}
+
+
+def test_no_attribute_of_ours_shadows_textual_api():
+    clashes = {
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls, textual in our_textual_classes()
+        for name in shadowed(cls, textual)
+    }
+    assert not clashes
+
+
+def test_every_binding_of_ours_has_an_id_and_ids_are_unique():
+    ids = Counter()
+    for cls, _ in our_textual_classes():
+        for binding in vars(cls).get("BINDINGS", []):
+            assert isinstance(binding, Binding) and binding.id, (cls.__name__, binding)
+            ids[binding.id] += 1
+    assert ids and max(ids.values()) == 1, ids

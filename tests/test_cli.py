@@ -12,7 +12,7 @@ def test_db_option_is_used_before_or_after_the_command(tmp_path, capsys, positio
     not_a_library = tmp_path / "other.json"
     not_a_library.write_text('{"a": 1}', encoding="utf-8")
     db = ["--db", str(not_a_library)]
-    argv = db + ["stats"] if position == "before" else ["stats"] + db
+    argv = [*db, "stats"] if position == "before" else ["stats", *db]
 
     assert main(argv) == 1
     err = capsys.readouterr().err

@@ -45,7 +45,7 @@ def test_articles_csv_reads_back_as_the_library(articles, tmp_path):
     header, rows = read_csv(path)
     assert header == ARTICLE_COLUMNS
     assert len(rows) == len(articles)
-    for row, a in zip(rows, articles):
+    for row, a in zip(rows, articles, strict=True):
         assert row["id"] == a.id
         assert row["title"] == (a.title or "")
         assert row["city"] == (a.city or "")

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from five_star.store.extraction import figures as figures_module
-from five_star.store.extraction.figures import find_figures, fold, parse_number, rules
+from five_star.store import resources
+from five_star.store.extraction.figures import find_figures, parse_number, plain_forms
 
 
 def found(text: str) -> list[tuple]:
@@ -193,7 +193,6 @@ def test_every_qualifier_is_in_the_documented_set():
     # article-json.md's values, and 以下 for upper bounds, which the module docstring documents
     allowed = {"多", "余", "近", "约", "以上", "超过", "左右", "以下"}
     assert {row[1] for row in data_rows("qualifiers.tsv")} <= allowed
-    assert "``以下``" in figures_module.__doc__
 
 
 @pytest.mark.parametrize(
@@ -340,12 +339,12 @@ def test_a_user_can_add_exclusions(tmp_path, monkeypatch):
     assert found("开展“双百”活动，共建三百工程") == [("三百工程", 300, "工程", None)]
     user_exclusions_path().parent.mkdir(parents=True)
     user_exclusions_path().write_text("# mine\n三百工程\n", encoding="utf-8")
-    rules.cache_clear()
+    resources.reload()
     try:
         assert found("开展“双百”活动，共建三百工程") == []
     finally:
         monkeypatch.undo()
-        rules.cache_clear()
+        resources.reload()
 
 
 def test_non_integral_counts_are_section_numbers():
@@ -412,18 +411,14 @@ def test_very_long_numbers_are_identifiers_not_figures():
     assert only("我们有 202107211321363588510367 美元").value == 202107211321363588510367
 
 
-def test_fold_keeps_length():
+def test_plain_forms_keep_length():
     text = "１２％，兩萬個\u3000"
-    assert len(fold(text)) == len(text)
+    assert len(plain_forms(text)) == len(text)
 
 
 def test_non_text_input_gives_nothing():
     assert find_figures("") == []
     assert find_figures(None) == []  # type: ignore[arg-type]
-
-
-def test_rules_are_loaded_once():
-    assert rules() is rules()
 
 
 # --- property ----------------------------------------------------------------------------------------------
@@ -494,7 +489,7 @@ def test_figures_command_offsets_are_relative_to_each_line():
     result = run_figures(("\n".join(lines) + "\n").encode("utf-8"))
     out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
     assert len(out) == len(lines)
-    for line, figures in zip(lines, out):
+    for line, figures in zip(lines, out, strict=True):
         assert [line[f["start"] : f["end"]] for f in figures] == [f["text"] for f in figures]
         assert len(figures) == 2
 

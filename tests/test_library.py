@@ -194,6 +194,7 @@ def test_a_failure_midway_keeps_the_finished_batches_and_loses_nothing_stored(li
     assert {"p0.txt", "p1.txt"} <= sources and "p2.txt" not in sources
 
 
+@pytest.mark.slow
 def test_parallel_extraction_gives_the_same_pages_in_the_same_order(tmp_path, monkeypatch):
     from five_star.store.library import ingest as ingest_module
     from helpers.library import library_generator

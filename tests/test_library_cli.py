@@ -16,6 +16,8 @@ from five_star.store.library.storage import backup_path
 from five_star.store.query.search import SearchIndex
 from helpers.library import copy_library, seeds_library
 
+pytestmark = pytest.mark.slow  # every test starts the installed CLI in a new interpreter
+
 # The installed console script beside this interpreter, else the module (same entry point).
 _SCRIPT = Path(sys.executable).with_name("five-star-tui")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "five_star.tui.cli"]
@@ -195,7 +197,7 @@ def test_untrusted_text_is_never_markup_or_escapes(tmp_path):
     assert "[bold]gone[/bold].txt" in ingest.stdout  # the skipped-files table shows the name as written
     result = cli("search", "红色物业", db=db)
     plain(result)
-    title, city, source, _ = result.stdout.splitlines()[0].split("\t")
+    title, _city, source, _ = result.stdout.splitlines()[0].split("\t")
     assert source == "[red]evil.txt" and "[bold red]" in title
 
 

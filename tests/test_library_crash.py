@@ -23,6 +23,9 @@ from five_star.store.library.ingest import ingest
 from five_star.store.library.library import Library
 from five_star.store.pipeline import extract_paths
 from helpers.library import copy_library, library_generator
+from helpers.wait import wait_for
+
+pytestmark = pytest.mark.slow  # a generated library of 250 pages, two dozen killed ingests, subprocess CLIs
 
 KILL_RUNS = 24
 
@@ -37,7 +40,7 @@ def corpus(tmp_path_factory):
     base = root / "base.json"
     with Library.open(base) as lib:
         ingest(lib, base_pages)
-    expected = {str(p.resolve()): [a.to_dict() for a in p_.articles] for p, p_ in zip(new_pages, extract_paths(new_pages))}
+    expected = {str(p.resolve()): [a.to_dict() for a in p_.articles] for p, p_ in zip(new_pages, extract_paths(new_pages), strict=True)}
     return base, new_pages, expected
 
 
@@ -77,11 +80,13 @@ def committed_files(read_end: int) -> int:
 
 def finished_before_a_write(pid: int, library: Path) -> bool:
     """Wait until the writer has a temporary file open (False) or has exited, and is reaped (True)."""
-    while not any(library.parent.glob("*.tmp")):
-        if os.waitpid(pid, os.WNOHANG)[0]:
-            return True
-        time.sleep(0.0001)
-    return False
+
+    def writing_or_exited() -> str | None:
+        if any(library.parent.glob("*.tmp")):
+            return "writing"
+        return "exited" if os.waitpid(pid, os.WNOHANG)[0] else None
+
+    return wait_for(writing_or_exited, timeout=60, interval=0.0001, what="the writer to write or exit") == "exited"
 
 
 def stored_state(library: Path) -> dict[str, list[dict]]:
@@ -150,10 +155,10 @@ def test_two_concurrent_cli_ingests_both_land_and_never_corrupt(corpus, tmp_path
         subprocess.Popen(command + [str(p) for p in half], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for half in halves
     ]
-    results = [run.communicate(timeout=120) + (run.returncode,) for run in runs]
+    results = [(*run.communicate(timeout=120), run.returncode) for run in runs]
 
     landed = {}
-    for half, (out, err, code) in zip(halves, results):
+    for half, (_out, err, code) in zip(halves, results, strict=True):
         assert "Traceback" not in err
         if code == 0:
             landed |= {str(p.resolve()): expected[str(p.resolve())] for p in half}

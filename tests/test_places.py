@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 
 from five_star.store.extraction.places import (
     gazetteer,
-    page_city,
     resolve_page_places,
     resolve_places,
     village_short_name,
 )
+from five_star.store.pipeline import extract_text
 
 
 def names(result, level=None):
@@ -176,8 +176,21 @@ def test_context_city_only_when_the_article_names_no_place():
 def test_page_city_is_what_most_items_are_about():
     items = [("周口市召开会议", "一"), ("周口市开展活动", "二"), ("漯河市来人", "三"), ("图为表彰大会现场。", None)]
     results = resolve_page_places([(text, title) for text, title in items])
-    assert page_city(results[:3]) == "周口市"
     assert [r.city for r in results] == ["周口市", "周口市", "漯河市", "周口市"]
+
+
+def test_page_city_tie_goes_to_the_first_city_and_no_city_leaves_items_alone():
+    tie = resolve_page_places([("图为表彰大会现场。", None), ("漯河市来人", "一"), ("周口市召开会议", "二")])
+    assert [r.city for r in tie] == ["漯河市", "漯河市", "周口市"]
+    assert [r.city for r in resolve_page_places([("图为表彰大会现场。", None)])] == [None]
+
+
+def test_the_pipeline_locates_through_the_page():
+    page = "## 周口市召开创建会议\n\n周口市召开会议，部署“五星”支部创建工作。会议要求各县区抓好落实。\n\n图为表彰大会现场。（记者 王远 摄）\n"
+    articles = extract_text(page, "p.txt").articles
+    expected = resolve_page_places([(a.text, a.title) for a in articles])
+    assert [(a.city, a.counties, a.places) for a in articles] == [(r.city, r.counties, r.places) for r in expected]
+    assert articles[-1].city == "周口市"
 
 
 def test_place_fields():

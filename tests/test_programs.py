@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
+from importlib.resources import as_file
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from five_star.store.extraction import programs as programs_module
+from five_star.store import resources
 from five_star.store.extraction.programs import (
     find_programs,
     find_star_counts,
@@ -70,15 +72,21 @@ def test_longest_trigger_counts_once():
     assert program_scores(FILLER + "脱贫攻坚")["脱贫攻坚"] == 2
 
 
-def test_labels_and_triggers_are_data(monkeypatch):
-    data = json.loads(json.dumps(programs_module.rules()))
+def test_labels_and_triggers_are_data(tmp_path, monkeypatch):
+    with as_file(resources.DATA) as bundled:
+        shutil.copytree(bundled, tmp_path / "data")
+    rules = tmp_path / "data" / "programs.json"
+    data = json.loads(rules.read_text(encoding="utf-8"))
     data["programs"].append({"label": "垃圾分类", "threshold": 1, "triggers": {"垃圾分类": 1}})
-    monkeypatch.setattr(programs_module, "rules", lambda: data)
-    programs_module.programs.cache_clear()
+    rules.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(resources, "DATA", tmp_path / "data")
+    resources.reload()
     try:
         assert "垃圾分类" in find_programs(FILLER + "小区开展垃圾分类宣传")
     finally:
-        programs_module.programs.cache_clear()
+        monkeypatch.undo()
+        resources.reload()
+    assert "垃圾分类" not in labels()
 
 
 def test_trigger_words_listed_for_the_dictionary():

@@ -1,33 +1,37 @@
-"""Programs, stars and star tallies against the gold annotations of the seed pages."""
+"""Programs, stars and star tallies of the real pipeline against the gold annotations of the seed pages.
+
+Thresholds are the measured scores. Programs: 62 of 63 gold labels, none invented (F1 124/125 = 0.992;
+gold's 党员教育 for 003 line 3 is the one miss); one more miss gives 0.984 and fails.
+"""
 
 from __future__ import annotations
 
-from test_places_gold import gold_articles
-
-from five_star.store.extraction.programs import (
-    find_programs,
-    find_star_counts,
-    find_stars,
-)
+PROGRAMS_F1 = 0.992
+GOLD_ITEMS = 26
+GOLD_TALLIES = 4
 
 
-def test_program_labels_micro_f1_at_least_085(gold, shared_dir):
-    tp = fp = fn = 0
-    for item, title, text in gold_articles(gold, shared_dir):
-        got, want = set(find_programs(text, title)), set(item["programs"])
-        tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    assert 2 * precision * recall / (precision + recall) >= 0.85, (tp, fp, fn)
+def test_program_labels_f1(gold_score):
+    programs = gold_score.programs
+    detail = f"missed {programs.misses}, extra {programs.extras}"
+    assert programs.precision == 1.0, detail
+    assert programs.f1 >= PROGRAMS_F1, detail
 
 
-def test_star_categories_match_gold(gold, shared_dir):
-    for item, title, text in gold_articles(gold, shared_dir):
-        assert find_stars(((title or "") + "\n" + text)) == item["stars"], (item["source"], item["first_line"])
+def test_every_star_list_matches_gold(gold_score):
+    assert gold_score.stars.wrong == []
+    assert gold_score.stars.right == GOLD_ITEMS
 
 
-def test_all_four_tallies_found_and_none_invented(gold, shared_dir):
-    for item, _, text in gold_articles(gold, shared_dir):
-        found = find_star_counts(text)
-        assert [(t.tier, t.count) for t in found] == [(t["tier"], t["count"]) for t in item["star_counts"]]
-        assert all(t.text in text for t in found)
-    assert sum(len(item["star_counts"]) for item in gold) == 4
+def test_all_four_tallies_found_with_their_text_and_none_invented(gold_score):
+    tallies = gold_score.tallies
+    assert (tallies.tp, tallies.gold, tallies.found) == (GOLD_TALLIES, GOLD_TALLIES, GOLD_TALLIES), (
+        tallies.misses, tallies.extras,
+    )
+
+
+def test_each_tally_quotes_its_articles_text(seed_pipeline_articles):
+    tallies = [(a, t) for a in seed_pipeline_articles for t in a.star_counts]
+    assert len(tallies) == GOLD_TALLIES
+    for article, tally in tallies:
+        assert tally.text in article.text, (article.source, article.first_line, tally)

@@ -138,6 +138,25 @@ def test_parse_examples():
     assert not q.warnings
 
 
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("1000000", 1e6), ("1,000,000", 1e6), ("１００万", 1e6), ("100万", 1e6), ("1.2亿", 1.2e8), ("一百万", 1e6), ("0.5", 0.5)],
+)
+def test_values_are_read_as_figures_read_numerals(written, value):
+    assert [(t.attribute, t.value) for t in parse_query(f"value>={written}").figure] == [("value", value)]
+
+
+@pytest.mark.parametrize("written", ["abc", "1o00", "1e5", "20%", ""])
+def test_values_that_are_not_numbers_are_warned_about(written):
+    q = parse_query(f"value>={written}")
+    assert q.figure == () and q.warnings == (f"value>={written}: not a number",)
+
+
+@pytest.mark.parametrize(("written", "stored"), [("万元", "元"), ("千米", "公里"), ("万人次", "人次"), ("万群众", "群众"), ("斤", "斤")])
+def test_units_are_read_through_the_figures_unit_table(written, stored):
+    assert [t.value for t in parse_query(f"unit:{written}").figure] == [stored]
+
+
 def test_runs_are_segmented_into_words_and_remembered_for_ranking():
     q = parse_query("漯河红色物业")
     assert q.words == ("漯河", "红色物业") and q.runs == ("漯河红色物业",)
@@ -188,7 +207,7 @@ def sample_needles(articles: list[Article], count: int, rng: random.Random) -> l
 def test_phrases_return_exactly_the_substring_matches(corpus, seeds_index, generated_index):
     index = seeds_index if corpus == "seeds" else generated_index
     rng = random.Random(7)
-    for needle in sample_needles(index.articles, 400, rng) + ["红色物业", "乡村振兴", "支部", "村", "不存在的词语"]:
+    for needle in [*sample_needles(index.articles, 400, rng), "红色物业", "乡村振兴", "支部", "村", "不存在的词语"]:
         assert ids(index.search(f'"{needle}"')) == brute_force(index.articles, [needle]), needle
 
 
@@ -197,7 +216,7 @@ def test_plain_queries_return_exactly_the_brute_force_set(corpus, seeds_index, g
     index = seeds_index if corpus == "seeds" else generated_index
     rng = random.Random(11)
     needles = sample_needles(index.articles, 300, rng)
-    for n in range(150):
+    for _n in range(150):
         words = [w for w in rng.sample(needles, rng.randint(1, 3)) if w.strip()]
         excluded = [w for w in rng.sample(needles, rng.randint(0, 1)) if w.strip() and w[0] not in "-－"]
         q = " ".join(["".join(w.split()) for w in words] + ["-" + "".join(w.split()) for w in excluded])
@@ -377,7 +396,7 @@ def test_index_ranks_exactly_as_the_scan_does(generated_index):
     needles = sample_needles(generated_index.articles, 200, rng)
     words = ["村", "群众", "党建", "五星支部", "乡村振兴", "红色物业", "党支部书记", "漯河红色物业", "支部", "书记"]
     filters = ["", "", "city:漯河", "-kind:photo", "value>=10000", "unit:元 value<100000", "-city:郑州 kind:money"]
-    for n in range(200):
+    for _n in range(200):
         parts = rng.sample(words, rng.randint(1, 3)) + ["".join(w.split()) for w in rng.sample(needles, rng.randint(0, 1))]
         q = "".join(parts) if rng.random() < 0.4 else " ".join(parts)
         if rng.random() < 0.3:

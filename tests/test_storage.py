@@ -78,7 +78,9 @@ def test_each_write_keeps_the_previous_file_as_backup(tmp_path):
     write_atomically(path, b"third", keep_backup=True)
     assert path.read_bytes() == b"third"
     assert backup_path(path).read_bytes() == b"second"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json", "db.json.bak"]  # no temp files left
+    # the older generation is kept too, and no temp files are left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json", "db.json.bak", "db.json.bak.1"]
+    assert (tmp_path / "db.json.bak.1").read_bytes() == b"first"
 
 
 def test_ingest_that_changes_the_library_rotates_the_backup(library, tmp_path):
@@ -119,7 +121,7 @@ def test_truncated_library_names_the_file_and_the_backup(library, tmp_path, cut)
 def test_damaged_library_without_backup_says_how_to_start_over(tmp_path):
     path = tmp_path / "library.json"
     path.write_bytes(b'{"meta": {"1": {"schema": 1}}, "articles": {"1": {"id": "x", "te')
-    with pytest.raises(FiveStarError, match="no backup copy exists: move library.json away"):
+    with pytest.raises(FiveStarError, match=r"no backup copy exists: move library\.json away"):
         Library.open(path)
 
 

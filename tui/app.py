@@ -1,26 +1,31 @@
 """The five-star-tui terminal app: opens the library and hosts the browse screen.
 
-The app owns the library (opened, and seeded on a first run, in a worker thread so the screen draws
-at once), the search index, export writing, and the keys that work on every screen.
+The app owns the library: it is opened (and seeded on a first run) in worker threads, which report by
+message — ``LoadProgress``, ``SummariesRead``, ``LibraryLoaded``, ``LibraryFailed`` — handled here on the
+UI thread and handed down to the browse screen. It also owns the keys that work on every screen and the
+user's keymap file, which remaps any binding by its id.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App
-from textual.binding import Binding
-from textual.reactive import var
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.screen import Screen
 
+from five_star.seeds import seed_paths
 from five_star.store.errors import FiveStarError
-from five_star.store.export.formats import export_format
 from five_star.store.library.ingest import ensure_seeded
 from five_star.store.library.library import IngestReport, Library
-from five_star.store.locations import default_library_path
+from five_star.store.locations import config_dir, default_library_path
 from five_star.store.model import Article
 from five_star.store.query.browse import (
     BrowseIndex,
@@ -29,10 +34,15 @@ from five_star.store.query.browse import (
     read_cached_summaries,
     write_cached_summaries,
 )
+from five_star.store.query.service import QueryService
 from five_star.tui.screens.browse import BrowseScreen
-from five_star.tui.screens.commands import BrowseCommands
-from five_star.tui.screens.export import ExportRequest
+from five_star.tui.screens.commands import keys_for
+from five_star.tui.screens.export import ConfirmOverwrite, ExportDialog
 from five_star.tui.screens.help import HelpScreen
+from five_star.tui.widgets.article_tree import ArticleTree
+from five_star.tui.widgets.search_bar import SearchBar
+
+KEYMAP_FILE = "keymap.toml"
 
 
 def display_path(path: Path) -> str:
@@ -44,20 +54,94 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
+# ---- messages from the loading workers ----------------------------------------------------------
+
+
+class LoadProgress(Message):
+    def __init__(self, note: str, done: int, total: int | None) -> None:
+        super().__init__()
+        self.note, self.done, self.total = note, done, total
+
+
+class SummariesRead(Message):
+    """The cached article summaries, or None when there are none that match the library file."""
+
+    def __init__(self, summaries: list[Summary] | None, index: BrowseIndex | None) -> None:
+        super().__init__()
+        self.summaries, self.index = summaries, index
+
+
+class LibraryLoaded(Message):
+    """Every article has been read; ``index`` is None when the cached summaries were right."""
+
+    def __init__(self, articles: dict[str, Article], service: QueryService, index: BrowseIndex | None) -> None:
+        super().__init__()
+        self.articles, self.service, self.index = articles, service, index
+
+
+class LibraryFailed(Message):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+# ---- the keymap file --------------------------------------------------------------------------
+
+
+def _entries(table: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, object]]:
+    """(binding id, value) for a keymap table; ``[browse] search = "f"`` and ``browse.search = "f"`` alike."""
+    for name, value in table.items():
+        if isinstance(value, dict):
+            yield from _entries(value, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", value
+
+
+def _valid_keys(value: object) -> bool:
+    return isinstance(value, str) and all(key.strip() and " " not in key.strip() for key in value.split(","))
+
+
+def read_keymap(path: Path, binding_ids: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """The keymap in ``path`` (binding id → keys) and what was wrong with it; no file is an empty keymap.
+
+    A file that cannot be read or parsed gives no keymap; otherwise every good entry is kept and every
+    bad one reported.
+    """
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [f"cannot be read ({exc})"]
+    except tomllib.TOMLDecodeError as exc:
+        return {}, [f"is not valid TOML ({exc})"]
+    known = set(binding_ids)
+    keymap: dict[str, str] = {}
+    problems = []
+    for binding_id, keys in _entries(table):
+        if binding_id not in known:
+            problems.append(f"no key binding has the id {binding_id!r}")
+        elif not _valid_keys(keys):
+            problems.append(f'{binding_id}: expected keys as text, such as "ctrl+f" or "f3,ctrl+f", not {keys!r}')
+        else:
+            keymap[binding_id] = str(keys)
+    return keymap, problems
+
+
 class FiveStarApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it too
     TITLE = "five-star-tui"
     SUB_TITLE = "“五星”支部创建 news browser"
-    COMMANDS = App.COMMANDS | {BrowseCommands}
-    BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="Quit, even from the search box"),
-        Binding("question_mark", "help", "Help", tooltip="This list of every key"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="Quit, even from the search box",
+                id="app.quit-anywhere"),
+        Binding("question_mark", "help", "Help", tooltip="This list of every key", id="app.help"),
     ]
-
-    index: var[BrowseIndex | None] = var(None)
-    loaded: var[bool] = var(False)  # every article read (the tree may show earlier, from cached summaries)
-    load_progress: var[tuple[str, int, int | None] | None] = var(None)
+    # Every class whose bindings a keymap file may remap by id.
+    KEYMAP_CLASSES: ClassVar[tuple[type[DOMNode], ...]] = (
+        BrowseScreen, ArticleTree, SearchBar, ExportDialog, ConfirmOverwrite, HelpScreen,
+    )
 
     def __init__(
         self,
@@ -69,59 +153,55 @@ class FiveStarApp(App[None]):
         super().__init__()
         self.db_path = db_path
         self.export_dir = export_dir if export_dir is not None else Path.cwd()
-        self.clock = clock
         self.error: str | None = None
-        self.articles: dict[str, Article] = {}
-        self._loaded = threading.Event()
-        self._search_index = None
-        self._search_lock = threading.Lock()
+        self.user_keymap: dict[str, str] = {}
+        self.browse = BrowseScreen(export_dir=self.export_dir, clock=clock)
 
     def get_default_screen(self) -> BrowseScreen:
-        return BrowseScreen()
+        return self.browse
 
     def on_mount(self) -> None:
         self.sub_title = display_path(self.db_path)
-        self.load_library()
+        self.load_keymap()
+
+    def on_ready(self) -> None:
+        # Only now is the browse screen there to be told what the workers find.
+        self.read_summaries()
 
     # ---- library ----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="library")
-    def load_library(self) -> None:
-        # The tree needs only article summaries; when the cached ones still match the library file,
-        # it is drawn at once and the library itself is read behind it.
-        cached = read_cached_summaries(self.db_path)
-        if cached is not None:
-            self.call_from_thread(setattr, self, "index", BrowseIndex(cached))
-            # Reading the library competes for the interpreter; let the tree reach the screen first.
-            painted = threading.Event()
-            self.call_from_thread(self.call_after_refresh, painted.set)
-            painted.wait(timeout=2)
+    @work(thread=True, group="summaries")
+    def read_summaries(self) -> None:
+        """The tree needs only article summaries: when the cached ones still match the library file, it
+        is drawn from them at once, and the library itself is read behind it."""
+        summaries = read_cached_summaries(self.db_path)
+        self.post_message(SummariesRead(summaries, BrowseIndex(summaries) if summaries is not None else None))
+
+    def on_summaries_read(self, message: SummariesRead) -> None:
+        if message.index is None:
+            self.read_library(None)
+            return
+        self.browse.index = message.index
+        # Reading the library competes for the interpreter; let the tree reach the screen first.
+        self.call_after_refresh(self.read_library, message.summaries)
+
+    @work(thread=True, group="library")
+    def read_library(self, cached: list[Summary] | None) -> None:
         try:
             articles, stamp = self._read_library()
         except (FiveStarError, OSError) as exc:
-            self.call_from_thread(self._fail, str(exc))
+            self.post_message(LibraryFailed(str(exc)))
             return
         summaries = [Summary.of(a) for a in articles]
-        self.articles = {a.id: a for a in articles}
+        index = None
         if summaries != cached:
-            self.call_from_thread(setattr, self, "index", BrowseIndex(summaries))
+            index = BrowseIndex(summaries)
             write_cached_summaries(self.db_path, stamp, summaries)
-        self._loaded.set()
-        self.call_from_thread(setattr, self, "loaded", True)
-
-    def watch_loaded(self, loaded: bool) -> None:
-        if loaded:
-            # Build the search index while the person looks at the tree, so the first `/` is instant.
-            self.prepare_search()
-
-    @work(thread=True, group="search-index")
-    def prepare_search(self) -> None:
-        self.search("")
+        service = QueryService(articles)  # builds its search index in a thread of its own
+        self.post_message(LibraryLoaded({a.id: a for a in articles}, service, index))
 
     def _read_library(self) -> tuple[list[Article], list[int] | None]:
         """Every article, and the identity of the library file they were read from."""
-        from five_star.seeds import seed_paths
-
         self._progress("opening library…", 0, None)
         stamp = library_stamp(self.db_path)
         with Library.open(self.db_path) as library:
@@ -129,8 +209,7 @@ class FiveStarApp(App[None]):
                 total = len(seed_paths())
 
                 def report(done: IngestReport) -> None:
-                    note = f"first run: read {done.files} of the {total} bundled seed pages…"
-                    self._progress(note, done.files, total)
+                    self._progress(f"first run: read {done.files} of the {total} bundled seed pages…", done.files, total)
 
                 self._progress(f"first run: reading the {total} bundled seed pages…", 0, total)
                 ensure_seeded(library, progress=report)
@@ -139,45 +218,49 @@ class FiveStarApp(App[None]):
             return library.articles(), stamp
 
     def _progress(self, note: str, done: int, total: int | None) -> None:
-        self.call_from_thread(setattr, self, "load_progress", (note, done, total))
+        self.post_message(LoadProgress(note, done, total))
 
-    def _fail(self, message: str) -> None:
-        self.error = message
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.browse.show_progress(message.note, message.done, message.total)
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        if message.index is not None:
+            self.browse.index = message.index
+        self.browse.open_library(message.articles, message.service)
+
+    def on_library_failed(self, message: LibraryFailed) -> None:
+        self.error = message.reason
         self.exit(return_code=1)
-
-    def search(self, query: str) -> list:
-        """Run a query (from a worker thread); the search index is built once, on first use.
-
-        Waits for the library to be read. An empty query only makes sure the index exists.
-        """
-        self._loaded.wait()
-        with self._search_lock:
-            if self._search_index is None:
-                from five_star.store.query.search import SearchIndex
-
-                self._search_index = SearchIndex(self.articles.values())
-            index = self._search_index
-        return index.search(query) if query.strip() else []
-
-    # ---- export -----------------------------------------------------------------------------
-
-    @work(thread=True, group="export")
-    def write_export(self, articles: list, request: ExportRequest) -> None:
-        fmt = export_format(request.format)
-        try:
-            rows = fmt.writer(articles, request.path)
-        except (FiveStarError, OSError) as exc:
-            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", markup=False)
-            return
-        self.call_from_thread(
-            self.notify, f"Exported {fmt.rows(rows)} to {request.path}", title="Export", markup=False
-        )
 
     # ---- keys -------------------------------------------------------------------------------
 
+    @property
+    def keymap_path(self) -> Path:
+        return config_dir() / KEYMAP_FILE
+
+    @classmethod
+    def binding_ids(cls) -> list[str]:
+        """The id of every binding a keymap file may remap."""
+        ids = (binding.id for owner in (cls, *cls.KEYMAP_CLASSES) for binding in owner.BINDINGS
+               if isinstance(binding, Binding))
+        return [i for i in dict.fromkeys(ids) if i is not None]
+
+    def load_keymap(self) -> None:
+        path = self.keymap_path
+        self.user_keymap, problems = read_keymap(path, self.binding_ids())
+        self.set_keymap(self.user_keymap)
+        if problems:
+            self.notify(f"{display_path(path)}: {'; '.join(problems)}", title="Keymap", severity="error",
+                        markup=False, timeout=20)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: list every key", f"Open the key reference {keys_for(screen, 'help')}",
+                            self.action_help)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.user_keymap))
 
 
 def run_app(args) -> int:

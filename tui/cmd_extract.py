@@ -7,22 +7,33 @@ import sys
 from pathlib import Path
 
 from five_star.seeds import seed_paths
+from five_star.store.model import Page, Skipped
 from five_star.store.pipeline import extract_paths
-from five_star.store.reading.read import Skipped
+from five_star.store.sanitize import one_line
+
+
+def shown(text: object) -> str:
+    """A file name or message for the terminal: escape sequences and controls stripped, one line, and bytes
+    that are not UTF-8 (a file name from another system) shown as ``\\xNN`` instead of failing to print."""
+    text = "" if text is None else str(text)
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+        data = text.encode("utf-8", "backslashreplace")
+    return one_line(data.decode("utf-8", "backslashreplace"))
 
 
 def run(args) -> int:
     paths = [Path(p) for p in args.paths] or seed_paths()
-    pages = skipped = 0
+    pages = 0
     out = sys.stdout
-    for result in extract_paths(paths):
+    for result in extract_paths(paths):  # given no known hashes, it never answers Unchanged
         if isinstance(result, Skipped):
-            skipped += 1
-            print(f"five-star-tui: {result.message()}", file=sys.stderr)
-            continue
-        pages += 1
-        for article in result.articles:
-            out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+            print(f"five-star-tui: {shown(result.message())}", file=sys.stderr)
+        elif isinstance(result, Page):
+            pages += 1
+            for article in result.articles:
+                out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
     out.flush()
     if pages == 0:
         print("five-star-tui: nothing could be read", file=sys.stderr)

@@ -53,8 +53,25 @@ def stderr_console() -> Console:
 
 
 def safe(text: object) -> Text:
-    """Untrusted text for Rich: never markup, no control characters."""
-    return Text(strip_controls("" if text is None else str(text)))
+    """Untrusted text for Rich: never markup, no control characters, no bytes that cannot be printed."""
+    return Text(strip_controls(_printable("" if text is None else str(text))))
+
+
+def _printable(text: str) -> str:
+    """Text whose non-UTF-8 bytes (surrogate escapes from a file name) are shown as ``\\xNN``."""
+    return _unescaped(text) if _has_surrogates(text) else text
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _unescaped(text: str) -> str:
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "backslashreplace")
+    return data.decode("utf-8", "backslashreplace")
 
 
 # ---- ingest and reindex --------------------------------------------------------------------------------
@@ -90,7 +107,7 @@ class IngestProgress:
 
     def __call__(self, report: IngestReport) -> None:
         for path, reason in report.skipped[self.announced :]:
-            self.console.print(safe(f"five-star-tui: skipped {path}: {reason}"))
+            self.console.print(safe(one_line(f"five-star-tui: skipped {_printable(path)}: {reason}")))
         self.announced = len(report.skipped)
         elapsed = max(time.monotonic() - self.started, 1e-6)
         speed = f"{report.bytes_read / 1e6 / elapsed:.2f} MB/s"
@@ -102,7 +119,7 @@ def count_files(paths: list[Path]) -> int:
 
 
 def report_table(report: IngestReport, title: str, seconds: float) -> Table:
-    table = Table(title=title, show_header=False)
+    table = Table(title=safe(title), show_header=False)  # the title holds the library path: never markup
     table.add_column("what")
     table.add_column("count", justify="right")
     rows = [

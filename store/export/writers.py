@@ -6,7 +6,8 @@ injection. Lists inside a cell are joined with ``"; "``: a plain string Excel sh
 with ``.str.split("; ")``. Full figure details are in the figures CSV rather than crammed into one cell.
 
 Files are written to a temporary file and moved into place, so an interrupted export never leaves a
-half-written file where a finished one was expected.
+half-written file where a finished one was expected. A killed export's leftover (``out.csv.XXXX.tmp``)
+is removed by the next export to the same file once it is ``STALE_TEMP_SECONDS`` old.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from five_star.store.errors import FiveStarError
-from five_star.store.library.storage import write_atomically
+from five_star.store.library.storage import remove_stale_temps, write_atomically
 from five_star.store.model import Article, DateMention, Figure, StarCount, tier_name
 from five_star.store.sanitize import neutralise_formula, strip_controls
 
 LIST_SEPARATOR = "; "
+
+STALE_TEMP_SECONDS = 600.0
+"""A temporary file this old is no export at work (an export writes in seconds) but a killed one's leftover."""
 
 ARTICLE_COLUMNS = [
     "id",
@@ -152,6 +156,7 @@ def _save(path: str | os.PathLike, payload: bytes) -> None:
     if not target.parent.is_dir():
         raise FiveStarError(f"cannot export to {target}: folder {target.parent} does not exist")
     try:
+        remove_stale_temps(target, older_than=STALE_TEMP_SECONDS)
         write_atomically(target, payload)
     except OSError as exc:
         raise FiveStarError(f"cannot export to {target}: {exc.strerror or exc}") from None

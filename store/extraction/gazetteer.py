@@ -7,24 +7,12 @@ is scanned in a single pass whatever the size of the gazetteer; villages are ind
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
 
-_DATA = files("five_star.store") / "data"
-_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
-
-
-@dataclass(frozen=True)
-class Division:
-    code: str
-    name: str
-    level: str  # city | county | township | village
-    parent: str
+from five_star.store.resources import Division, Spec, derived, divisions, place_rules
 
 
 @dataclass(frozen=True)
@@ -40,18 +28,6 @@ class Surface:
 # The gazetteer, built once
 
 
-@lru_cache(maxsize=1)
-def rules() -> dict:
-    return json.loads((_DATA / "places.json").read_text(encoding="utf-8"))
-
-
-def _read_units() -> dict[str, Division]:
-    with (_DATA / "henan_divisions.csv").open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        return {code: Division(code, name, level, parent) for code, name, level, parent in reader if level != "province"}
-
-
 def is_zone(code: str) -> bool:
     """NBS functional zones (开发区, 示范区) carry 7x in digits 5-6; they are statistical units, not counties."""
     return len(code) == 6 and code[4] == "7"
@@ -64,8 +40,6 @@ def _is_real_township(unit: Division, suffixes: tuple[str, ...]) -> bool:
 
 def _short_form(name: str, suffixes: dict[str, str]) -> tuple[str, str] | None:
     for suffix, kind in sorted(suffixes.items(), key=lambda item: -len(item[0])):
-        if suffix.startswith("_"):
-            continue
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)], kind
     return None
@@ -75,15 +49,16 @@ class Gazetteer:
     """Henan's divisions with every written form news uses for them."""
 
     def __init__(self) -> None:
-        data = rules()
-        self.units = _read_units()
+        data = place_rules()
+        # The province row is left out: 河南 is matched through ``province_names`` instead.
+        self.units = {d.code: d for d in divisions() if d.level != "province"}
         self.city_by_name = {u.name: u.code for u in self.units.values() if u.level == "city"}
         self.surfaces: dict[str, list[Surface]] = defaultdict(list)
-        self.zone_forms = {k: v for k, v in data["zone_forms"].items() if not k.startswith("_")}
+        self.zone_forms: dict[str, str] = data.entries("zone_forms")
         self.zone_rows = self._zone_rows()
         self._add_cities_and_counties(data)
         self._add_townships(data)
-        for name in data["province_names"]["names"]:
+        for name in data.section("province_names").strings("names"):
             self.surfaces[name].append(Surface("41", "province"))
         for form in self.zone_forms:
             self.surfaces[form].append(Surface("", "zone"))
@@ -95,10 +70,10 @@ class Gazetteer:
         for written in self.surfaces:
             lengths[written[0]].add(len(written))
         self.lengths = {char: sorted(sizes, reverse=True) for char, sizes in lengths.items()}
-        outside = data["outside_henan"]
+        outside = data.section("outside_henan")
         self.outside = re.compile(
-            "(?:" + "|".join(map(re.escape, sorted(outside["names"], key=len, reverse=True))) + ")"
-            "(?:" + "|".join(map(re.escape, outside["suffixes"])) + ")?$"
+            "(?:" + "|".join(map(re.escape, sorted(outside.strings("names"), key=len, reverse=True))) + ")"
+            "(?:" + "|".join(map(re.escape, outside.strings("suffixes"))) + ")?$"
         )
         self.townships_of: dict[str, list[str]] = defaultdict(list)
         for unit in self.units.values():
@@ -113,9 +88,9 @@ class Gazetteer:
         if surface not in self.surfaces[written]:
             self.surfaces[written].append(surface)
 
-    def _add_cities_and_counties(self, data: dict) -> None:
-        blocked = set(data["short_form_blocklist"]["words"])
-        suffixes = data["short_form_suffixes"]
+    def _add_cities_and_counties(self, data: Spec) -> None:
+        blocked = set(data.section("short_form_blocklist").strings("words"))
+        suffixes: dict[str, str] = data.entries("short_form_suffixes")
         for unit in self.units.values():
             if unit.level not in ("city", "county"):
                 continue
@@ -128,15 +103,14 @@ class Gazetteer:
             if short and short[0] not in blocked and len(short[0]) >= 2:
                 self._add(short[0], Surface(unit.code, "short", needs_city=short[1] == "district"))
         by_name = {u.name: u.code for u in self.units.values() if u.level in ("city", "county")}
-        for alias, target in data["city_aliases"].items():
-            if not alias.startswith("_"):
-                self._add(alias, Surface(self.city_by_name[target], "alias"))
-        for alias, target in data["county_aliases"].items():
-            if not alias.startswith("_"):
-                self._add(alias, Surface(by_name[target], "full"))
+        for key, names, kind in (("city_aliases", self.city_by_name, "alias"), ("county_aliases", by_name, "full")):
+            for alias, target in data.entries(key).items():
+                if target not in names:
+                    raise data.section(key).fault(alias, f"names {target}, which the gazetteer does not hold")
+                self._add(alias, Surface(names[target], kind))
 
-    def _add_townships(self, data: dict) -> None:
-        suffixes = tuple(data["townships"]["suffixes"])
+    def _add_townships(self, data: Spec) -> None:
+        suffixes = tuple(data.section("townships").strings("suffixes"))
         county_level = {u.name for u in self.units.values() if u.level in ("city", "county")}
         for unit in self.units.values():
             # A township row sharing a district's name (西工区 in 获嘉县) never shadows the district.
@@ -206,7 +180,7 @@ def village_short_name(name: str) -> str:
     return name + "村"
 
 
-def _index_villages(units) -> dict[str, dict[str, str]]:
+def _index_villages(units: Iterable[Division]) -> dict[str, dict[str, str]]:
     index: dict[str, dict[str, str]] = defaultdict(dict)
     for unit in units:
         if unit.level == "village":
@@ -214,7 +188,7 @@ def _index_villages(units) -> dict[str, dict[str, str]]:
     return dict(index)
 
 
-@lru_cache(maxsize=1)
+@derived
 def gazetteer() -> Gazetteer:
     return Gazetteer()
 

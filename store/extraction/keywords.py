@@ -9,12 +9,10 @@ Everything is set up on first use: jieba's dictionary and IDF table take about a
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib.resources import files
 
 from five_star.store.extraction.vocabulary import domain_tokenizer
+from five_star.store.resources import derived, word_list
 
-_DATA = files("five_star.store") / "data"
 # A keyword names something: it has a CJK character or is a real Latin word (not 2023, 12.6%, or the
 # `zh` of a pinyin fragment).
 _WORDLIKE = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{3,}")
@@ -23,14 +21,13 @@ _QUANTITY = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿.
 
 
 def stopwords() -> set[str]:
-    lines = (_DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
-    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    return set(word_list("stopwords.txt"))
 
 
-@lru_cache(maxsize=1)
+@derived
 def _idf() -> tuple[dict[str, float], float, frozenset[str]]:
     """jieba's IDF table (word -> weight), the median weight for unseen words, and the stopwords."""
-    import jieba.analyse
+    import jieba.analyse  # lazy for start-up time: importing it loads the IDF table (about a second)
 
     domain_tokenizer()
     # Importing jieba.analyse already loaded the IDF table; reuse it rather than reading it again.

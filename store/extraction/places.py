@@ -13,7 +13,8 @@ Rules and word lists live in ``data/places.json``.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from five_star.store.extraction.gazetteer import (
@@ -21,13 +22,47 @@ from five_star.store.extraction.gazetteer import (
     Surface,
     gazetteer,
     is_zone,
-    rules,
     village_short_name,
 )
 from five_star.store.extraction.vocabulary import domain_tokenizer
 from five_star.store.model import Place
+from five_star.store.resources import derived, place_rules
 
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
+
+
+@dataclass(frozen=True)
+class MentionRules:
+    """The parts of ``places.json`` read per article: banner lines, what a mention weighs, villages."""
+
+    banner_max_chars: int
+    banner_patterns: list[re.Pattern[str]]
+    title_weight: float
+    opening_weight: float
+    body_weight: float
+    opening_chars: int
+    village_anchors: re.Pattern[str]
+    village_min_core: int
+    village_max_chars: int
+    village_preceded_by: str
+
+
+@derived
+def mention_rules() -> MentionRules:
+    data = place_rules()
+    banner, weights, villages = data.section("banner_lines"), data.section("weights"), data.section("villages")
+    return MentionRules(
+        banner_max_chars=banner.integer("max_chars"),
+        banner_patterns=banner.regexes("patterns"),
+        title_weight=weights.number("title"),
+        opening_weight=weights.number("opening"),
+        body_weight=weights.number("body"),
+        opening_chars=weights.integer("opening_chars"),
+        village_anchors=re.compile("|".join(map(re.escape, villages.strings("anchors")))),
+        village_min_core=villages.integer("min_core"),
+        village_max_chars=villages.integer("max_chars"),
+        village_preceded_by=villages.text("preceded_by"),
+    )
 
 
 @dataclass
@@ -53,8 +88,8 @@ class Mention:
 
 
 def _is_banner(line: str) -> bool:
-    spec = rules()["banner_lines"]
-    return len(line) <= spec["max_chars"] and any(re.search(p, line) for p in spec["patterns"])
+    spec = mention_rules()
+    return len(line) <= spec.banner_max_chars and any(p.search(line) for p in spec.banner_patterns)
 
 
 @dataclass
@@ -66,12 +101,12 @@ class _Piece:
     offset: int  # characters of article text before this line (for the opening weight)
 
     def weight(self, start: int) -> float:
-        weights = rules()["weights"]
+        spec = mention_rules()
         if self.kind == "title":
-            return weights["title"]
+            return spec.title_weight
         if self.kind == "banner":
             return 0.0
-        return weights["opening"] if self.offset + start < weights["opening_chars"] else weights["body"]
+        return spec.opening_weight if self.offset + start < spec.opening_chars else spec.body_weight
 
 
 def _pieces(text: str, title: str | None) -> list[_Piece]:
@@ -117,7 +152,7 @@ def _longest_at(view: str, start: int, gaz: Gazetteer) -> str | None:
     return None
 
 
-def _scan(view: str, gaz: Gazetteer):
+def _scan(view: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, written) for place names in one compacted line, leftmost-longest, filtered.
 
     A rejected name (示范县's 范县) lets scanning go on from its next character.
@@ -171,7 +206,9 @@ def _resolve_city_county(mentions: list[Mention], gaz: Gazetteer) -> tuple[list[
     return found, waiting
 
 
-def _resolve_waiting(waiting, cities: set[str], gaz: Gazetteer) -> list[_Found]:
+def _resolve_waiting(
+    waiting: list[tuple[Mention, list[Surface]]], cities: set[str], gaz: Gazetteer
+) -> list[_Found]:
     found = []
     for m, surfaces in waiting:
         fits = [s for s in surfaces if gaz.city_of(s.code) in cities]
@@ -234,14 +271,13 @@ def _resolve_villages(pieces: list[_Piece], townships: set[str], counties: set[s
     """
     if not townships and not counties:
         return []
-    spec = rules()["villages"]
-    anchors = re.compile("|".join(map(re.escape, spec["anchors"])))
+    spec = mention_rules()
     found = []
     for index, piece in enumerate(pieces):
         view = piece.view
-        for match in anchors.finditer(view):
+        for match in spec.village_anchors.finditer(view):
             end, anchor = match.end(), match.group()
-            for start in range(max(0, end - spec["max_chars"]), match.start()):
+            for start in range(max(0, end - spec.village_max_chars), match.start()):
                 codes = _village_codes(view[start:end], townships, counties, gaz)
                 if len(codes) == 1 and _village_starts_here(view, start, end - len(anchor), codes[0], gaz):
                     found.append(_Found(codes[0], piece.weight(start), piece.kind == "banner", index * 10**5 + start))
@@ -250,13 +286,13 @@ def _resolve_villages(pieces: list[_Piece], townships: set[str], counties: set[s
 
 
 def _village_starts_here(view: str, start: int, core_end: int, code: str, gaz: Gazetteer) -> bool:
-    spec = rules()["villages"]
+    spec = mention_rules()
     before = view[:start]
     if before.endswith(gaz.units[code[:9]].name):
         return True
-    if core_end - start < spec["min_core"]:
+    if core_end - start < spec.village_min_core:
         return False
-    return not before or not re.match(r"[\u3400-\u9fff]", before[-1]) or before[-1] in spec["preceded_by"]
+    return not before or not re.match(r"[\u3400-\u9fff]", before[-1]) or before[-1] in spec.village_preceded_by
 
 
 def _choose_city(found: list[_Found], gaz: Gazetteer) -> str | None:
@@ -328,27 +364,21 @@ def resolve_places(text: str, title: str | None = None, *, context_city: str | N
     return PlaceResult(places=places, counties=county_names, city=gaz.units[city].name if city else None)
 
 
-def page_city(results) -> str | None:
-    """The city most of a page's items are about (ties: the first), from their own ``PlaceResult``s.
+def resolve_page_places(items: Iterable[tuple[str, str | None]]) -> list[PlaceResult]:
+    """``resolve_places`` for every ``(text, title)`` of one page, in order: what the pipeline runs.
 
-    Pages are usually one city's paper or special issue, so this is the context for items that name no
-    place at all, such as photo captions.
+    The page's city is the one most of its items are about (ties: the first). Pages are usually one
+    city's paper or special issue, so it is the context for items that name no place at all, such as
+    photo captions. Only items without a city of their own are resolved again: the context counts only
+    where an item names no Henan place, and any other item would come out the same.
     """
-    votes: dict[str, int] = {}
-    for result in results:
-        if result.city:
-            votes[result.city] = votes.get(result.city, 0) + 1
-    return max(votes, key=votes.get) if votes else None
-
-
-def resolve_page_places(items) -> list[PlaceResult]:
-    """``resolve_places`` for every ``(text, title)`` of one page, with the page's city as context."""
     items = list(items)
     first = [resolve_places(text, title) for text, title in items]
-    context = page_city(first)
-    if context is None:
+    votes = Counter(result.city for result in first if result.city)
+    if not votes:
         return first
+    context = votes.most_common(1)[0][0]
     return [
-        result if result.places else resolve_places(text, title, context_city=context)
-        for result, (text, title) in zip(first, items)
+        result if result.city is not None else resolve_places(text, title, context_city=context)
+        for result, (text, title) in zip(first, items, strict=True)
     ]

@@ -6,14 +6,13 @@ dictionary is the same whichever of them runs first.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from five_star.store.extraction.gazetteer import dictionary_words
 from five_star.store.extraction.programs import trigger_words
+from five_star.store.resources import derived
 from five_star.store.segment import add_words, tokenizer
 
 
-@lru_cache(maxsize=1)
+@derived
 def domain_tokenizer():
     """The shared tokenizer with place names and program trigger words in its dictionary."""
     tok = tokenizer()

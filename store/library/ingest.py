@@ -21,6 +21,7 @@ from five_star.store.library.library import IngestReport, Library, Progress, Sto
 from five_star.store.model import Page, Skipped
 from five_star.store.pipeline import extract_paths, extract_text
 from five_star.store.reading.read import find_pages
+from five_star.store.resources import ResourceError
 
 
 def ingest(library: Library, paths: Iterable[str | os.PathLike], progress: Progress | None = None) -> IngestReport:
@@ -58,10 +59,18 @@ def ensure_seeded(library: Library, progress: Progress | None = None) -> IngestR
 def _reextracted(stored: StoredPages) -> Iterator[Page | Skipped]:
     for key in list(stored.page_doc):
         row = stored.stored_page(key)
+        raw = stored.stored_raw(key)
+        if raw is None:  # re-extracting "" would delete every article of the page: keep them as they are
+            yield Skipped(Path(key), "its stored raw text is missing, so it cannot be re-extracted; its articles are kept as they were")
+            continue
         try:
-            yield extract_text(stored.stored_raw(key), row["source"], path=key, encoding=row["encoding"])
+            page = extract_text(raw, row["source"], path=key, encoding=row["encoding"])
+        except ResourceError:
+            raise  # a broken data file fails every page alike: stop with its one line (as extract_paths does)
         except Exception as exc:  # keep the stored articles of a page the new code cannot handle
             yield Skipped(Path(key), f"could not be re-extracted ({type(exc).__name__}: {exc})")
+            continue
+        yield page
 
 
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Document
@@ -35,7 +35,10 @@ from five_star.store.library.storage import (
     BatchMiddleware,
     LibraryStorage,
     WriteLock,
+    check_library_file,
+    damaged,
     gc_paused,
+    library_target,
     read_rows,
     remove_stale_temps,
 )
@@ -134,16 +137,115 @@ class _Contents:
         with gc_paused():
             for table, doc_id, row in read_rows(path, skip=(RAW,)):
                 if table == PAGES:
+                    check_row(path, table, doc_id, row)
                     page_order[row["path"]] = int(doc_id)
                     contents.pages[row["path"]] = row["sha256"]
                 elif table == ARTICLES:
-                    placed.append((row["page"], int(doc_id), Article.from_dict(row)))
+                    article = article_of(path, doc_id, row)  # checked before ``page`` and the id are used
+                    placed.append((row["page"], int(doc_id), article))
                 elif table == META_TABLE:
-                    contents.generation = row.get("generation", 0)
+                    generation = row.get("generation", 0)
+                    if not isinstance(generation, int):
+                        raise damaged(path, f"row {doc_id!r} of table {META_TABLE!r} has a generation that is not a number")
+                    contents.generation = generation
             contents.pages = dict(sorted(contents.pages.items(), key=lambda item: page_order[item[0]]))
             placed.sort(key=lambda item: (page_order.get(item[0], 0), item[1]))
             contents.articles = [article for _, _, article in placed]
         return contents
+
+
+# ---- rows as stored: checked before use, so a hand-edited or damaged row is one line, never a traceback ----
+
+_NONE = type(None)
+_NUMBER = (int, float)
+_STRING_LISTS = ("authors", "counties", "programs", "stars", "keywords", "repairs")
+# field -> (allowed types, required); for the article row and the records nested in it
+_ARTICLE_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "id": ((str,), True),
+    "source": ((str,), True),
+    "first_line": ((int,), True),
+    "last_line": ((int,), True),
+    "page": ((str,), True),
+    "kind": ((str,), False),
+    "title": ((str, _NONE), False),
+    "city": ((str, _NONE), False),
+    "text": ((str,), False),
+}
+_NESTED_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
+    "figures": {
+        "text": ((str,), True),
+        "value": ((*_NUMBER, _NONE), True),
+        "unit": ((str,), True),
+        "qualifier": ((str, _NONE), True),
+        "kind": ((str,), True),
+        "start": ((int,), True),
+        "end": ((int,), True),
+        "value_max": ((*_NUMBER, _NONE), False),
+    },
+    "dates": {"text": ((str,), True), "year": ((int, _NONE), True), "month": ((int, _NONE), True), "day": ((int, _NONE), True)},
+    "places": {
+        "name": ((str,), True),
+        "level": ((str,), True),
+        "code": ((str,), True),
+        "city": ((str, _NONE), True),
+        "county": ((str, _NONE), True),
+    },
+    "star_counts": {"tier": ((int,), True), "count": ((int,), True), "text": ((str,), True)},
+}
+_PAGE_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "path": ((str,), True),
+    "sha256": ((str,), True),
+    "source": ((str,), True),
+    "encoding": ((str,), True),
+}
+
+
+def _problem(row: dict[str, Any], spec: dict[str, tuple[tuple[type, ...], bool]]) -> str | None:
+    for name, (types, required) in spec.items():
+        if name not in row:
+            if required:
+                return f"has no {name!r}"
+            continue
+        if not isinstance(row[name], types) or (isinstance(row[name], bool) and bool not in types):
+            return f"has {name!r} of the wrong type ({type(row[name]).__name__})"
+    return None
+
+
+def row_problem(table: str, doc_id: str, row: dict[str, Any]) -> str | None:
+    """What makes a stored row unusable, or ``None``."""
+    if not doc_id.isdigit():
+        return "has an id that is not a number"
+    if table == PAGES:
+        return _problem(row, _PAGE_FIELDS)
+    if table != ARTICLES:
+        return None
+    problem = _problem(row, _ARTICLE_FIELDS)
+    if problem:
+        return problem
+    for name in _STRING_LISTS:
+        value = row.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            return f"has {name!r} that is not a list of texts"
+    for name, spec in _NESTED_FIELDS.items():
+        value = row.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            return f"has {name!r} that is not a list of records"
+        for item in value:
+            problem = _problem(item, spec)
+            if problem:
+                return f"has an item of {name!r} that {problem}"
+    return None
+
+
+def check_row(path: Path, table: str, doc_id: str, row: dict[str, Any]) -> None:
+    problem = row_problem(table, doc_id, row)
+    if problem:
+        raise damaged(path, f"row {doc_id!r} of table {table!r} {problem}")
+
+
+def article_of(path: Path, doc_id: str, row: dict[str, Any]) -> Article:
+    check_row(path, ARTICLES, doc_id, row)
+    return Article.from_dict(row)
 
 
 class StoredPages:
@@ -153,9 +255,9 @@ class StoredPages:
     ``stored_raw`` are what a producer given to ``Library.write`` may read.
     """
 
-    def __init__(self, db: TinyDB) -> None:
+    def __init__(self, db: TinyDB, middleware: BatchMiddleware) -> None:
         self.db = db
-        self.middleware: BatchMiddleware = db.storage
+        self.middleware = middleware  # db.storage, with the type that can commit
         self.page_doc: dict[str, int] = {}
         self.page_sha: dict[str, str] = {}
         self.page_articles: dict[str, list[int]] = {}
@@ -171,15 +273,23 @@ class StoredPages:
         self.last_write_seconds = 0.0
 
     def stored_rows(self, key: str) -> list[dict[str, Any]]:
-        table = self.db.table(ARTICLES)
-        return [dict(table.get(doc_id=doc_id)) for doc_id in self.page_articles.get(key, [])]
+        return [dict(self._row(ARTICLES, doc_id)) for doc_id in self.page_articles.get(key, [])]
 
     def stored_page(self, key: str) -> dict[str, Any]:
-        return self.db.table(PAGES).get(doc_id=self.page_doc[key])
+        return self._row(PAGES, self.page_doc[key])
 
-    def stored_raw(self, key: str) -> str:
+    def _row(self, table: str, doc_id: int) -> Document:
+        """A row this session indexed itself when it started, so it is there."""
+        row = self.db.table(table).get(doc_id=doc_id)
+        if not isinstance(row, Document):
+            raise LookupError(f"no row {doc_id} in table {table}")
+        return row
+
+    def stored_raw(self, key: str) -> str | None:
+        """The page's stored text; ``None`` when it is missing (rows lost or removed by hand)."""
         raw = self.db.table(RAW).get(doc_id=self.page_doc[key])
-        return raw["raw"] if raw is not None else self.stored_page(key).get("raw", "")  # older libraries: in the page row
+        text = raw.get("raw") if isinstance(raw, dict) else self.stored_page(key).get("raw")  # older: in the page row
+        return text if isinstance(text, str) else None
 
 
 class Library:
@@ -208,6 +318,7 @@ class Library:
         Opening never writes: a new library file appears with the first ingest.
         """
         path = Path(path).expanduser() if path is not None else default_library_path()
+        check_library_file(path)
         if not create and not path.exists():
             raise FiveStarError(f"no library at {path}; `five-star-tui ingest PATH` creates one")
         return cls(path, lock_timeout=lock_timeout)
@@ -265,16 +376,21 @@ class Library:
         with gc_paused():
             for table, doc_id, row in read_rows(self.path) if self.path.exists() else ():
                 if table == PAGES:
+                    check_row(self.path, table, doc_id, row)
                     pages[int(doc_id)] = Page.from_dict({"raw": "", **row})  # older libraries: in the page row
                 elif table == RAW:
-                    raws[int(doc_id)] = row["raw"]
+                    check_row(self.path, table, doc_id, row)
+                    if isinstance(row.get("raw"), str):
+                        raws[int(doc_id)] = row["raw"]
                 elif table == ARTICLES:
-                    placed.append((row["page"], int(doc_id), Article.from_dict(row)))
+                    article = article_of(self.path, doc_id, row)
+                    placed.append((row["page"], int(doc_id), article))
         by_key = {page.path: page for page in pages.values()}
-        for doc_id, page in pages.items():
-            page.raw = raws.get(doc_id, page.raw)
+        for number, page in pages.items():
+            page.raw = raws.get(number, page.raw)
         for key, _, article in sorted(placed, key=lambda item: item[1]):
-            by_key[key].articles.append(article)
+            if key in by_key:  # an article whose page row is gone is still listed by ``articles()``
+                by_key[key].articles.append(article)
         return [pages[doc_id] for doc_id in sorted(pages)]
 
     # ---- writing ---------------------------------------------------------------------------------------
@@ -285,14 +401,23 @@ class Library:
         self._lock.acquire()
         db = None
         try:
-            remove_stale_temps(self.path)
-            db = TinyDB(self.path, lock=self._lock, storage=BatchMiddleware(LibraryStorage))
-            yield StoredPages(db)
+            remove_stale_temps(library_target(self.path))
+            middleware = BatchMiddleware(LibraryStorage)
+            db = TinyDB(self.path, lock=self._lock, storage=middleware)
+            yield self._stored(db, middleware)
         finally:
             if db is not None:
                 db.close()
             self._contents = None  # read again, lazily: the file may have changed
             self._lock.release()
+
+    def _stored(self, db: TinyDB, middleware: BatchMiddleware) -> StoredPages:
+        """Index what is on disk now, every row checked first (another process may have written it)."""
+        data = db.storage.read() or {}
+        for table in (PAGES, ARTICLES):
+            for doc_id, row in data.get(table, {}).items():
+                check_row(self.path, table, doc_id, row)
+        return StoredPages(db, middleware)
 
     def write(self, produce: Callable[[StoredPages], Iterable[Page | Unchanged | Skipped]], progress: Progress | None = None,
               *, reextract: bool = False) -> IngestReport:
@@ -384,7 +509,7 @@ class Library:
         page_ids = pages.insert_multiple(
             [Document(s.page_row, doc_id=session.page_doc[s.key]) if s.key in session.page_doc else s.page_row for s in staged]
         )
-        raws.insert_multiple([Document({"raw": s.raw}, doc_id=page_id) for s, page_id in zip(staged, page_ids)])
+        raws.insert_multiple([Document({"raw": s.raw}, doc_id=page_id) for s, page_id in zip(staged, page_ids, strict=True)])
         _bump_generation(session.db)
         session.middleware.commit()  # on failure the session ends: nothing of this batch is remembered
         _remember(session, staged, new_ids, page_ids)
@@ -424,7 +549,7 @@ def _bump_generation(db: TinyDB) -> None:
 
 def _remember(session: StoredPages, staged: list[_Staged], new_ids: list[int], page_ids: list[int]) -> None:
     position = 0
-    for s, page_id in zip(staged, page_ids):
+    for s, page_id in zip(staged, page_ids, strict=True):
         count = len(s.article_rows)
         session.page_articles[s.key] = new_ids[position : position + count]
         position += count

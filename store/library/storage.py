@@ -4,8 +4,12 @@ TinyDB's own ``JSONStorage`` overwrites the file in place (a crash mid-write lea
 escapes every Chinese character. Here a write goes to a temporary file in the same directory, is
 flushed and fsynced, and then atomically replaces the library, so the file on disk is always either the
 previous complete library or the new one. Before the replace, the previous file is kept as
-``<library>.bak`` (the last copy that was read back successfully), which is what a damaged-file message
-points the user to.
+``<library>.bak``, and the backups before it move down to ``.bak.1`` and ``.bak.2`` (``BACKUPS``
+generations), so one bad write never costs the only good copy; a damaged-file message points the user
+to the newest backup that still reads back whole.
+
+A library given as a symbolic link is read and written through to its target (``library_target``), and
+the lock is taken next to the target: replacing the link with a file would leave the real library behind.
 
 Changes are batched in memory (``BatchMiddleware``) and written once per ``commit()``; a batch that is
 never committed (a crash, an error) never reaches the disk.
@@ -20,22 +24,24 @@ import gc
 import json
 import os
 import shutil
+import stat
+import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
 from five_star.store.errors import FiveStarError
 
-try:
-    import fcntl
-except ImportError:  # Windows: fall back to msvcrt's byte-range lock
-    fcntl = None
+if sys.platform == "win32":  # no flock: fall back to msvcrt's byte-range lock
     import msvcrt
+else:
+    import fcntl
 
 SCHEMA_VERSION = 1
 """Bumped when the stored shape changes in a way older versions would misread."""
@@ -44,9 +50,46 @@ META_TABLE = "meta"
 
 _LOCK_POLL_SECONDS = 0.05
 
+BACKUPS = 3
+"""Generations of backups kept: ``.bak`` (the newest), ``.bak.1``, ``.bak.2``."""
 
-def backup_path(path: Path) -> Path:
-    return path.with_name(path.name + ".bak")
+
+def backup_path(path: Path, generation: int = 0) -> Path:
+    return path.with_name(path.name + ".bak" + (f".{generation}" if generation else ""))
+
+
+def backup_paths(path: Path) -> list[Path]:
+    """Every backup generation, newest first."""
+    return [backup_path(path, generation) for generation in range(BACKUPS)]
+
+
+def library_target(path: Path) -> Path:
+    """The file a library path stands for: a symbolic link's target (followed to the end), else the path."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def check_library_file(path: Path) -> None:
+    """``FiveStarError`` when ``path`` exists but is no regular file: reading a FIFO would hang, a device
+    (/dev/null) reads as an empty, "damaged" library, and neither must be replaced by a write."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise FiveStarError(f"cannot read library {path}: {exc.strerror or exc}") from None
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        kind = "a folder"
+    elif stat.S_ISFIFO(mode):
+        kind = "a named pipe"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "not a regular file"
+    raise FiveStarError(f"library {path} is {kind}, not a library file; choose a file with --db")
 
 
 def lock_path(path: Path) -> Path:
@@ -78,12 +121,28 @@ def _temp_prefix(path: Path) -> str:
 
 def damaged(path: Path, reason: str) -> FiveStarError:
     """One line naming the file, what is wrong, and how to get the library back."""
-    backup = backup_path(path)
-    if backup.is_file():
+    backup = newest_good_backup(path)
+    if backup is not None:
         advice = f"the last good copy is {backup}: copy it over {path.name} to recover"
+    elif any(b.is_file() for b in backup_paths(path)):
+        advice = f"its backups are damaged too: move {path.name} away to start a new library"
     else:
         advice = f"no backup copy exists: move {path.name} away to start a new library"
     return FiveStarError(f"library {path} is damaged ({reason}); {advice}")
+
+
+def newest_good_backup(path: Path) -> Path | None:
+    """The newest backup generation that reads back whole (only asked when something is wrong)."""
+    for backup in backup_paths(path):
+        if not backup.is_file():
+            continue
+        try:
+            for _ in read_rows(backup, skip=("raw",), advise=False):
+                pass
+        except FiveStarError:
+            continue
+        return backup
+    return None
 
 
 def not_a_library(path: Path) -> FiveStarError:
@@ -125,12 +184,14 @@ def dump_lines(data: dict[str, dict[str, Any]]) -> Iterator[str]:
 Row = tuple[str, str, dict[str, Any]]  # (table, doc id, row)
 
 
-def read_rows(path: Path, skip: Iterable[str] = ()) -> Iterator[Row]:
+def read_rows(path: Path, skip: Iterable[str] = (), *, advise: bool = True) -> Iterator[Row]:
     """Every row of the library file, checked as it is read; ``FiveStarError`` for anything amiss.
 
     Rows of the tables in ``skip`` are passed over unparsed (the file's structure is still checked to
     its end). A file in another JSON layout (hand-edited, pretty-printed) is parsed whole instead.
+    ``advise=False`` (checking a backup) leaves the recovery advice out of the error.
     """
+    check_library_file(path)
     try:
         handle = path.open("rb", buffering=1 << 20)  # raw page rows run to tens of kB: fewer, larger reads
     except IsADirectoryError:
@@ -138,22 +199,35 @@ def read_rows(path: Path, skip: Iterable[str] = ()) -> Iterator[Row]:
     except OSError as exc:
         raise FiveStarError(f"cannot read library {path}: {exc.strerror or exc}") from None
     with handle:
-        head = handle.readline() + handle.readline()
-        if head.replace(b"\r", b"") != b'{\n"' + META_TABLE.encode() + b'":{\n':
-            yield from (row for row in _rows_of(_parse_whole(head + handle.read(), path), path) if row[0] not in skip)
-            return
-        handle.seek(0)
-        handle.readline()
-        yield from _rows_by_line(handle, path, frozenset(skip))
+        try:
+            head = handle.readline() + handle.readline()
+            if head.replace(b"\r", b"") != b'{\n"' + META_TABLE.encode() + b'":{\n':
+                yield from (row for row in _rows_of(_parse_whole(head + handle.read(), path), path) if row[0] not in skip)
+                return
+            handle.seek(0)
+            handle.readline()
+            yield from _rows_by_line(handle, path, frozenset(skip))
+        except _Damage as exc:
+            raise (damaged(path, exc.reason) if advise else FiveStarError(exc.reason)) from None
+        except OSError as exc:
+            raise FiveStarError(f"cannot read library {path}: {exc.strerror or exc}") from None
+
+
+class _Damage(Exception):
+    """Raised inside the parsers; ``read_rows`` turns it into the one-line message (with advice or not)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _line_json(text: bytes, path: Path, number: int) -> Any:
     try:
         return json.loads(text)
     except UnicodeDecodeError as exc:
-        raise damaged(path, f"not UTF-8 text on line {number} at byte {exc.start}") from None
+        raise _Damage(f"not UTF-8 text on line {number} at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
-        raise damaged(path, f"line {number} is not valid JSON ({exc.msg}), likely truncated") from None
+        raise _Damage(f"line {number} is not valid JSON ({exc.msg}), likely truncated") from None
 
 
 _BATCH_LINES = 256
@@ -169,7 +243,7 @@ def _rows_by_line(handle, path: Path, skip: frozenset[str]) -> Iterator[Row]:
         text = line.rstrip(b"\r\n")
         if closed:
             if text.strip():
-                raise damaged(path, f"unexpected text after the end, on line {number}")
+                raise _Damage(f"unexpected text after the end, on line {number}")
             continue
         if table is None:
             if text == b"}":
@@ -177,7 +251,7 @@ def _rows_by_line(handle, path: Path, skip: frozenset[str]) -> Iterator[Row]:
             elif text.endswith(b":{"):
                 table = _line_json(text[:-2], path, number)
             else:
-                raise damaged(path, f"line {number} is not a table heading")
+                raise _Damage(f"line {number} is not a table heading")
         elif text in (b"}", b"},"):
             yield from _records(table, pending, path)
             pending = []
@@ -186,7 +260,7 @@ def _rows_by_line(handle, path: Path, skip: frozenset[str]) -> Iterator[Row]:
             table = None
         else:
             if not text.startswith(b'"') or b'":' not in text:
-                raise damaged(path, f"line {number} is not a record")
+                raise _Damage(f"line {number} is not a record")
             if table in skip:
                 continue
             if table == META_TABLE:
@@ -198,9 +272,10 @@ def _rows_by_line(handle, path: Path, skip: frozenset[str]) -> Iterator[Row]:
             if len(pending) >= _BATCH_LINES:
                 yield from _records(table, pending, path)
                 pending = []
-    yield from _records(table, pending, path)  # a truncated last line is reported as such
+    if table is not None:  # the file stops inside a table: a truncated last line is reported as such
+        yield from _records(table, pending, path)
     if not closed:
-        raise damaged(path, "it ends early, likely truncated")
+        raise _Damage("it ends early, likely truncated")
 
 
 def _records(table: str, lines: list[tuple[int, bytes]], path: Path) -> list[Row]:
@@ -220,20 +295,20 @@ def _record(table: str, number: int, text: bytes, path: Path) -> Row:
     split = text.find(b'":')
     row = _line_json(text[split + 2 :].rstrip(b","), path, number)
     if not isinstance(row, dict):
-        raise damaged(path, f"line {number} is not a record")
+        raise _Damage(f"line {number} is not a record")
     return table, text[1:split].decode("ascii", "replace"), row
 
 
 def _parse_whole(payload: bytes, path: Path) -> dict[str, Any]:
     if not payload.strip():
-        raise damaged(path, "the file is empty")
+        raise _Damage("the file is empty")
     try:
         with gc_paused():
             data = json.loads(payload.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise damaged(path, f"not UTF-8 text at byte {exc.start}") from None
+        raise _Damage(f"not UTF-8 text at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
-        raise damaged(path, f"not valid JSON: {exc.msg} at byte {exc.pos}, likely truncated") from None
+        raise _Damage(f"not valid JSON: {exc.msg} at byte {exc.pos}, likely truncated") from None
     check_schema(data, path)
     return data
 
@@ -241,10 +316,10 @@ def _parse_whole(payload: bytes, path: Path) -> dict[str, Any]:
 def _rows_of(data: dict[str, Any], path: Path) -> Iterator[Row]:
     for name, table in data.items():
         if not isinstance(table, dict):
-            raise damaged(path, f"table {name!r} is not a table of records")
+            raise _Damage(f"table {name!r} is not a table of records")
         for doc_id, row in table.items():
             if not isinstance(row, dict):
-                raise damaged(path, f"table {name!r} is not a table of records")
+                raise _Damage(f"table {name!r} is not a table of records")
             yield name, doc_id, row
 
 
@@ -290,6 +365,8 @@ def _file_mode(path: Path) -> int:
 
 
 def _write_temp(path: Path, chunks: Iterable[bytes]) -> Path:
+    """The new content, fsynced, under a temporary name next to ``path``; a writer killed meanwhile leaves
+    it behind, which ``remove_stale_temps`` clears the next time."""
     fd, name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         os.chmod(name, _file_mode(path))  # mkstemp makes 0600 files
@@ -306,13 +383,19 @@ def _write_temp(path: Path, chunks: Iterable[bytes]) -> Path:
 
 
 def _keep_backup(path: Path) -> None:
-    """Point ``<library>.bak`` at the current file before it is replaced.
+    """Point ``<library>.bak`` at the current file before it is replaced, moving older backups down.
 
+    ``.bak.1`` becomes ``.bak.2`` and ``.bak`` becomes ``.bak.1`` by renames, so at every moment each
+    generation is a whole file (a crash in between leaves one generation missing, never a half one).
     A hard link costs nothing and the current file is never absent; where links are not supported
     (FAT, some network shares) the file is copied instead.
     """
     if not path.exists():
         return
+    generations = backup_paths(path)
+    for older, newer in reversed(list(zip(generations[1:], generations[:-1], strict=True))):
+        if newer.is_file():
+            os.replace(newer, older)
     fd, name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     os.close(fd)
     os.unlink(name)
@@ -338,10 +421,16 @@ def write_atomically(path: Path, payload: bytes | Iterable[bytes], *, keep_backu
     _fsync_directory(path.parent)
 
 
-def remove_stale_temps(path: Path) -> None:
-    """Temporary files left by a writer that was killed; only the lock holder may call this."""
+def remove_stale_temps(path: Path, older_than: float = 0.0) -> None:
+    """Temporary files left by a writer that was killed; only the lock holder may call this.
+
+    Without a lock (an export), ``older_than`` seconds spares the temporary file of a writer still at work.
+    """
+    now = time.time()
     for leftover in path.parent.glob(_temp_prefix(path) + "*.tmp"):
         with suppress(OSError):
+            if older_than and now - leftover.stat().st_mtime < older_than:
+                continue
             leftover.unlink()
 
 
@@ -350,7 +439,7 @@ def remove_stale_temps(path: Path) -> None:
 
 def _try_lock(fd: int) -> bool:
     try:
-        if fcntl is not None:
+        if sys.platform != "win32":
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         else:
             os.lseek(fd, 0, os.SEEK_SET)
@@ -361,7 +450,7 @@ def _try_lock(fd: int) -> bool:
 
 
 def _unlock(fd: int) -> None:
-    if fcntl is not None:
+    if sys.platform != "win32":
         fcntl.flock(fd, fcntl.LOCK_UN)
     else:
         os.lseek(fd, 0, os.SEEK_SET)
@@ -373,7 +462,7 @@ class WriteLock:
 
     def __init__(self, library: Path, timeout: float) -> None:
         self.library = library
-        self.path = lock_path(library)
+        self.path = lock_path(library_target(library))  # a symlinked library is locked where it really is
         self.timeout = timeout
         self._fd: int | None = None
 
@@ -382,8 +471,14 @@ class WriteLock:
         return self._fd is not None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise FiveStarError(
+                f"cannot change library {self.library}: its lock file {self.path} cannot be opened "
+                f"({exc.strerror or exc}); nothing was changed"
+            ) from None
         deadline = time.monotonic() + self.timeout
         while not _try_lock(fd):
             if time.monotonic() >= deadline:
@@ -416,7 +511,7 @@ class WriteLock:
     @staticmethod
     def _record_holder(fd: int) -> None:
         """The pid, only so that a waiting writer can say who holds the library."""
-        if fcntl is None:
+        if sys.platform == "win32":
             return  # on Windows the locked byte cannot be rewritten through another range
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -424,7 +519,7 @@ class WriteLock:
     @staticmethod
     def _holder(fd: int) -> str:
         try:
-            pid = os.pread(fd, 32, 0).decode("ascii").strip() if fcntl is not None else ""
+            pid = os.pread(fd, 32, 0).decode("ascii").strip() if sys.platform != "win32" else ""
         except (OSError, UnicodeDecodeError):
             pid = ""
         return f" (process {pid})" if pid.isdigit() else ""
@@ -438,7 +533,7 @@ class LibraryStorage(Storage):
 
     def __init__(self, path: str | os.PathLike, lock: WriteLock | None = None) -> None:
         super().__init__()
-        self.path = Path(path)
+        self.path = library_target(Path(path))
         self.lock = lock
 
     def read(self) -> dict[str, Any] | None:
@@ -468,7 +563,7 @@ class BatchMiddleware(CachingMiddleware):
     an abandoned batch must never reach the disk half-done.
     """
 
-    WRITE_CACHE_SIZE = float("inf")
+    WRITE_CACHE_SIZE = sys.maxsize  # never reached: only ``commit`` writes
 
     def commit(self) -> None:
         self.flush()

@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,7 +29,7 @@ NO_PROGRAM = "其他"
 """Group for articles that name no program."""
 
 
-class Grouping(str, Enum):
+class Grouping(StrEnum):
     CITY = "city"  # city → program → article
     PROGRAM = "program"  # program → city → article
 

@@ -1,18 +1,27 @@
 """Reading pages from disk: find the files, detect each one's encoding from its bytes, decode.
 
 A file that cannot be read becomes a ``Skipped`` with a one-line reason; it never stops the rest.
+Damage that decoding works around is named in ``RawPage.repairs`` (and after the encoding, with a '+'):
+``truncated-utf8`` (a download cut inside the last character, which is dropped), ``gb18030-lines:N``
+(N lines of a UTF-8 page were GB18030, pasted in from another page).
 """
 
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from five_star.store.model import Skipped
 
 PAGE_SUFFIXES = {".txt", ".md"}
+
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+"""A bigger file is refused: news pages run to tens of kB, and splitting one holds ~115 MB of memory per
+million distinct characters (the duplicate-line finder's pieces), so 8 MiB bounds a page at about 1 GB."""
 
 # Byte-order marks decide the encoding outright; the longest must be tested first (UTF-32 LE starts like UTF-16 LE).
 _BOMS = [
@@ -26,12 +35,22 @@ _BOMS = [
 # Chinese news pages come in these; charset-normalizer chooses among them when UTF-8 fails.
 _CJK_CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
 
+_CJK_TEXT = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_UTF16_MIN_CJK_SHARE = 0.6
+"""UTF-16 without a BOM is taken only when at least this share of its visible characters is Chinese:
+binary data decoded as UTF-16 comes out as an even mix of every script (and usually fails to decode)."""
+
+_MIXED_MIN_UTF8_LINES = 3
+"""A page that is not UTF-8 as a whole is read line by line only when this many times as many of its
+non-ASCII lines are UTF-8 as are not: a GB18030 line pasted into a UTF-8 page, not a GB18030 page."""
+
 
 @dataclass
 class RawPage:
     path: Path
     text: str
     encoding: str
+    repairs: list[str] = field(default_factory=list)
 
     @property
     def source(self) -> str:
@@ -55,7 +74,16 @@ def find_pages(paths: list[Path]) -> Iterator[Path | Skipped]:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding name); raise ValueError with a reason when the bytes are not text."""
+    """Return (text, encoding name); raise ValueError with a reason when the bytes are not text.
+
+    The name carries any repair decoding needed after a '+' (``utf-8+truncated-utf8``).
+    """
+    text, encoding, repairs = decode_page_bytes(data)
+    return text, "+".join([encoding, *repairs])
+
+
+def decode_page_bytes(data: bytes) -> tuple[str, str, list[str]]:
+    """(text, encoding, repairs): ``decode_bytes`` with the repairs apart."""
     if not data.strip():
         raise ValueError("empty file")
     for bom, encoding in _BOMS:
@@ -66,14 +94,79 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 raise ValueError(f"starts with a {encoding} byte-order mark but is not valid {encoding}") from exc
             if not text.strip():
                 raise ValueError("empty file")
-            return text, encoding
+            return text, encoding, []
+    if b"\x00" in data[:8192] or _looks_binary(data):
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16[0], utf16[1], []
     if _looks_binary(data):
         raise ValueError("binary file, not text")
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return _decode_cjk(data)
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        if exc.end == len(data) and exc.reason == "unexpected end of data":
+            return data[: exc.start].decode("utf-8"), "utf-8", ["truncated-utf8"]  # the rest decoded up to here
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return mixed
+    text, encoding = _decode_cjk(data)
+    return text, encoding, []
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Text in UTF-16 without a byte-order mark, when it decodes cleanly to mostly Chinese."""
+    best: tuple[float, str, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[: len(data) - len(data) % 2].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        visible = sum(1 for ch in text if not ch.isspace())
+        if not visible or any(ch < " " and ch not in "\t\n\r\f" for ch in text):
+            continue
+        share = len(_CJK_TEXT.findall(text)) / visible
+        if share >= _UTF16_MIN_CJK_SHARE and (best is None or share > best[0]):
+            best = (share, text, encoding)
+    return None if best is None else (best[1], best[2])
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str, list[str]] | None:
+    """A UTF-8 page holding a few lines in GB18030 (or cut short): each line decoded on its own."""
+    lines = data.split(b"\n")
+    texts: list[str] = []
+    bad: list[int] = []
+    utf8_non_ascii = 0
+    for number, line in enumerate(lines):
+        try:
+            texts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            texts.append("")
+            bad.append(number)
+        else:
+            utf8_non_ascii += not line.isascii()
+    if utf8_non_ascii < _MIXED_MIN_UTF8_LINES * len(bad):
+        return None
+    repairs: list[str] = []
+    gb_lines = 0
+    for number in bad:
+        line = lines[number]
+        if number == len(lines) - 1:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if exc.end == len(line) and exc.reason == "unexpected end of data":
+                    with_cut = line[: exc.start]
+                    try:
+                        texts[number] = with_cut.decode("utf-8")
+                        repairs.append("truncated-utf8")
+                        continue
+                    except UnicodeDecodeError:
+                        pass
+        texts[number] = line.decode("gb18030", errors="replace")  # U+FFFD for what is neither: repair handles it
+        gb_lines += 1
+    if gb_lines:
+        repairs.insert(0, f"gb18030-lines:{gb_lines}")
+    return "\n".join(texts), "utf-8", repairs
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -87,7 +180,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _decode_cjk(data: bytes) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
+    from charset_normalizer import from_bytes  # lazy for start-up time: only files that are not UTF-8 need it
 
     best = from_bytes(data, cp_isolation=_CJK_CANDIDATES).best()
     if best is None:
@@ -95,16 +188,23 @@ def _decode_cjk(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+def too_big(size: int) -> str:
+    return f"{size / 1e6:.1f} MB is over the {MAX_PAGE_BYTES / 1e6:.1f} MB limit for one page"
+
+
 def read_page(path: Path) -> RawPage | Skipped:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PAGE_BYTES + 1)  # never more: a huge file must not fill memory first
+            if len(data) > MAX_PAGE_BYTES:
+                return Skipped(path, too_big(max(os.fstat(handle.fileno()).st_size, len(data))))
     except OSError as exc:
         return Skipped(path, exc.strerror or str(exc))
     try:
-        text, encoding = decode_bytes(data)
+        text, encoding, repairs = decode_page_bytes(data)
     except ValueError as exc:
         return Skipped(path, str(exc))
-    return RawPage(path=path, text=text, encoding=encoding)
+    return RawPage(path=path, text=text, encoding="+".join([encoding, *repairs]), repairs=repairs)
 
 
 def read_pages(paths: list[Path]) -> Iterator[RawPage | Skipped]:

@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from five_star.store.segment import tokenizer
+
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = f"[{CJK}]"
 _FULLWIDTH_PUNCT = "，。、；：？！“”‘’（）《》【】…—·"
@@ -52,7 +54,8 @@ def remove_pinyin_annotations(line: str) -> tuple[str, int]:
 
 @lru_cache(maxsize=1)
 def _t2s():
-    import opencc
+    import opencc  # lazy for start-up time: only extracting pages needs it, not browsing or searching
+
 
     return opencc.OpenCC("t2s")
 
@@ -62,7 +65,7 @@ def to_simplified(line: str) -> tuple[str, int]:
     converted = _t2s().convert(line)
     if converted == line:
         return line, 0
-    changed = sum(1 for a, b in zip(line, converted) if a != b) if len(line) == len(converted) else 1
+    changed = sum(1 for a, b in zip(line, converted, strict=True) if a != b) if len(line) == len(converted) else 1
     return converted, changed
 
 
@@ -90,21 +93,40 @@ def remove_replacement_chars(line: str) -> tuple[str, int]:
 
 
 _QUESTION_WORDS = re.compile(r"(如何|怎么|怎样|什么|为何|为什么|是否|多少|哪|谁|吗|呢|几时|难道|何不|可否)")
+# Where each question word starts (overlapping ones too: 为什么 holds 什么), found in one pass.
+_QUESTION_WORD_STARTS = re.compile(f"(?={_QUESTION_WORDS.pattern})")
+_CLAUSE_BREAK = re.compile(r'[，。,；;！!“"]')
 _MOJIBAKE_START = re.compile(r"\?!")
 _STRAY_QUESTION_MARKS = re.compile(r"\?+(?![0-9])")
 
 
 def restore_question_marks(line: str) -> tuple[str, int]:
-    """A '?' closing a real question (如何爭創?) becomes '？'; other '?' are left to later repairs."""
+    """A '?' closing a real question (如何爭創?) becomes '？'; other '?' are left to later repairs.
+
+    A '?' is a question's when a question word starts in its clause (since the last clause break). The
+    words hold no punctuation, so one that starts in the clause also ends there, before the '?'. One
+    forward walk over the line finds them all: a line of a million '?' costs no more than its length.
+    """
     if "?" not in line:
         return line, 0
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(line)]
+    words = [m.start() for m in _QUESTION_WORD_STARTS.finditer(line)]
     count = 0
     out = []
     last = 0
+    next_break = next_word = 0
+    clause_start = 0
+    last_word = -1  # where the last question word before the '?' starts
     for match in re.finditer(r"\?(?![!0-9])", line):
-        clause_start = max(line.rfind(p, 0, match.start()) for p in "，。,；;！!“\"") + 1
-        if _QUESTION_WORDS.search(line, clause_start, match.start()):
-            out.append(line[last:match.start()] + "？")
+        at = match.start()
+        while next_break < len(breaks) and breaks[next_break] < at:
+            clause_start = breaks[next_break] + 1
+            next_break += 1
+        while next_word < len(words) and words[next_word] < at:
+            last_word = words[next_word]
+            next_word += 1
+        if last_word >= clause_start:
+            out.append(line[last:at] + "？")
             last = match.end()
             count += 1
     out.append(line[last:])
@@ -250,8 +272,6 @@ def _damaged_annotation_regions(raw_line: str) -> list[tuple[int, int]]:
 
 def _garbled_prefix(stretch: str) -> str:
     """The leading part of ``stretch`` made of single, rare characters (mojibake rarely forms words)."""
-    from five_star.store.segment import tokenizer
-
     tok = tokenizer()
     tok.check_initialized()
     garbled = []

@@ -6,9 +6,9 @@ import re
 
 from five_star.store.model import DateMention
 from five_star.store.splitting.split import (
+    page_patterns,
     parse_names,
     photo_credit,
-    rules,
     trailing_credit_names,
 )
 
@@ -29,7 +29,7 @@ def byline_names(byline_lines: list[str]) -> list[str]:
 
 def news_lead_credit(paragraph: str) -> tuple[list[str], str]:
     """'本报讯（记者 姬慧洋 通讯员罗阳阳）3月5日…' → ([姬慧洋, 罗阳阳], '3月5日…')."""
-    match = re.match(rules().news_lead.pattern + r"\s*(?:[（(](?P<credit>[^（()）]{1,60})[)）])?\s*", paragraph)
+    match = re.match(page_patterns().news_lead.pattern + r"\s*(?:[（(](?P<credit>[^（()）]{1,60})[)）])?\s*", paragraph)
     if not match:
         return [], paragraph
     credit = match.group("credit")

@@ -7,59 +7,109 @@ byline roles, caption credits, headline shapes) live in ``data/page_rules.json``
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib.resources import files
+from itertools import islice
 
 from five_star.store.model import Removed
 from five_star.store.reading.repair import ends_paragraph
+from five_star.store.resources import Spec, derived, page_rules
 
 _SENTENCE_PUNCT = re.compile(r"[。！？!?]")
 _TRAILING_COMMA = re.compile(r"[，、；：,;:]$")
 
 
 @dataclass(frozen=True)
-class Rules:
-    boilerplate: list[tuple[re.Pattern, str]]
+class PlaceList:
+    """A line that only lists short place names ('汝南县 | 平舆县 | …'): site navigation."""
+
+    separator: re.Pattern[str]
+    min_items: int
+    max_item_chars: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """A line sharing ``min_share`` of its ``shingle``-character pieces with one earlier line."""
+
+    min_chars: int
+    shingle: int
+    min_share: float
+    reason: str  # with ``{line}``, the number of the line it repeats
+
+
+@dataclass(frozen=True)
+class HeadlineShape:
+    min_chars: int
+    max_chars: int
+    kicker_max_chars: int
+    lookahead_lines: int
+
+
+@dataclass(frozen=True)
+class PagePatterns:
+    """``page_rules.json``, compiled: what the line predicates and the walk below test lines with."""
+
+    boilerplate: list[tuple[re.Pattern[str], str]]
     header_reason: str
-    place_list: dict
+    place_list: PlaceList
     banner_reason: str
-    duplicate: dict
-    byline: re.Pattern
-    roles: re.Pattern
-    news_lead: re.Pattern
-    photo_credit: re.Pattern
-    own_caption: re.Pattern
-    headline: dict
-    place_led: re.Pattern
+    duplicate: Duplicates
+    byline: re.Pattern[str]
+    roles: re.Pattern[str]
+    news_lead: re.Pattern[str]
+    photo_credit: re.Pattern[str]
+    own_caption: re.Pattern[str]
+    headline: HeadlineShape
+    place_led: re.Pattern[str]
     body_min_chars: int
     fragment_max_chars: int
 
 
-@lru_cache(maxsize=1)
-def rules() -> Rules:
-    data = json.loads((files("five_star.store") / "data" / "page_rules.json").read_text(encoding="utf-8"))
-    roles = sorted(data["byline_roles"], key=len, reverse=True)
+def _duplicates(spec: Spec) -> Duplicates:
+    reason = spec.text("reason")
+    try:
+        reason.format(line=0)
+    except (KeyError, IndexError, ValueError):
+        raise spec.fault("reason", "may hold no placeholder but {line}") from None
+    return Duplicates(spec.integer("min_chars"), spec.integer("shingle"), spec.number("min_share"), reason)
+
+
+@derived
+def page_patterns() -> PagePatterns:
+    data = page_rules()
+    roles = sorted(data.strings("byline_roles"), key=len, reverse=True)
     role_alt = "|".join(map(re.escape, roles))
-    suffixes = "|".join(map(re.escape, sorted(data["place_suffixes"], key=len, reverse=True)))
-    return Rules(
-        boilerplate=[(re.compile(rule["pattern"], re.I), rule["reason"]) for rule in data["boilerplate"]],
-        header_reason=data["header_before_breadcrumb"],
-        place_list=data["place_list"],
-        banner_reason=data["page_banner"],
-        duplicate=data["duplicate"],
+    suffixes = "|".join(map(re.escape, sorted(data.strings("place_suffixes"), key=len, reverse=True)))
+    place_list, headline = data.section("place_list"), data.section("headline")
+    return PagePatterns(
+        boilerplate=[(rule.regex("pattern", re.I), rule.text("reason")) for rule in data.sections("boilerplate")],
+        header_reason=data.text("header_before_breadcrumb"),
+        place_list=PlaceList(
+            place_list.regex("separator"),
+            place_list.integer("min_items"),
+            place_list.integer("max_item_chars"),
+            place_list.text("reason"),
+        ),
+        banner_reason=data.text("page_banner"),
+        duplicate=_duplicates(data.section("duplicate")),
         # A byline line: optional box mark and outlet name, then a role word, then names.
         byline=re.compile(rf"^[□■◇◆]?\s*[^\s，。]{{0,12}}?({role_alt})(\s|$|[\u4e00-\u9fff]{{2,4}}(\s|$))"),
         roles=re.compile(role_alt),
-        news_lead=re.compile(data["news_lead"]),
-        photo_credit=re.compile(data["photo_credit"]),
-        own_caption=re.compile(data["own_caption"]),
-        headline=data["headline"],
+        news_lead=data.regex("news_lead"),
+        photo_credit=data.regex("photo_credit"),
+        own_caption=data.regex("own_caption"),
+        headline=HeadlineShape(
+            headline.integer("min_chars"),
+            headline.integer("max_chars"),
+            headline.integer("kicker_max_chars"),
+            headline.integer("lookahead_lines"),
+        ),
         place_led=re.compile(rf"^[\u4e00-\u9fff]{{2,14}}?({suffixes})\s+\S"),
-        body_min_chars=data["body_min_chars"],
-        fragment_max_chars=data["fragment_max_chars"],
+        body_min_chars=data.integer("body_min_chars"),
+        fragment_max_chars=data.integer("fragment_max_chars"),
     )
 
 
@@ -73,6 +123,8 @@ class Item:
     caption_lines: list[int] = field(default_factory=list)
     closed: bool = False
     fragments: bool = False
+    # Set by ``_absorb`` when it adds a line that is neither title nor byline: ``has_body`` without a rescan.
+    body_seen: bool = field(default=False, compare=False, repr=False)
 
     @property
     def first_line(self) -> int:
@@ -102,14 +154,14 @@ def is_byline(line: str) -> bool:
     """A line that is only a credit ('本报记者 殷瑞杰'); a news lead carries its credit inline instead."""
     return (
         len(line) <= 48
-        and bool(rules().byline.match(line))
+        and bool(page_patterns().byline.match(line))
         and not _SENTENCE_PUNCT.search(line)
         and not is_news_lead(line)
     )
 
 
 def is_news_lead(line: str) -> bool:
-    return bool(rules().news_lead.match(line))
+    return bool(page_patterns().news_lead.match(line))
 
 
 def is_closing_byline(line: str) -> bool:
@@ -129,7 +181,7 @@ def parse_names(credit: str) -> list[str]:
     credit = re.sub(r"^[□■◇◆]", "", credit.strip())
     credit = re.sub(r"(/\s*)?(文图|文/图|摄影|摄)$", "", credit).strip()
     names: list[str] = []
-    for chunk in rules().roles.split(credit):
+    for chunk in page_patterns().roles.split(credit):
         for token in re.split(r"[\s、，,/。！？!?“”‘’（）()：:]+", chunk):
             token = token.strip("·")
             if 2 <= len(token) <= 4 and re.fullmatch(r"[\u4e00-\u9fff·]+", token) and token not in names:
@@ -144,13 +196,13 @@ def photo_credit(line: str) -> re.Match | None:
     """The trailing '记者 姬慧洋 摄' of a caption; only a line's tail is searched, which keeps this cheap."""
     if not line.endswith(_CREDIT_ENDINGS):
         return None
-    return rules().photo_credit.search(line, max(0, len(line) - 48))
+    return page_patterns().photo_credit.search(line, max(0, len(line) - 48))
 
 
 def is_headline_shaped(line: str) -> bool:
-    shape = rules().headline
+    shape = page_patterns().headline
     return (
-        shape["min_chars"] <= len(line) <= shape["max_chars"]
+        shape.min_chars <= len(line) <= shape.max_chars
         and not _SENTENCE_PUNCT.search(line)
         and not _TRAILING_COMMA.search(line)
         and not is_byline(line)
@@ -165,7 +217,7 @@ def is_headline_shaped(line: str) -> bool:
 
 
 def find_boilerplate(lines: list[str]) -> dict[int, str]:
-    r = rules()
+    r = page_patterns()
     removed: dict[int, str] = {}
     numbered = [(n, line) for n, line in enumerate(lines) if n and line]
     for n, line in numbered:
@@ -175,7 +227,7 @@ def find_boilerplate(lines: list[str]) -> dict[int, str]:
                 break
         else:
             if _is_place_list(line):
-                removed[n] = r.place_list["reason"]
+                removed[n] = r.place_list.reason
     breadcrumbs = [n for n, reason in removed.items() if reason == "breadcrumb"]
     if breadcrumbs:
         for n, _ in numbered:
@@ -191,33 +243,34 @@ def find_boilerplate(lines: list[str]) -> dict[int, str]:
 
 
 def _is_place_list(line: str) -> bool:
-    spec = rules().place_list
-    parts = [p.strip() for p in re.split(spec["separator"], line) if p.strip()]
-    return len(parts) >= spec["min_items"] and all(len(p) <= spec["max_item_chars"] for p in parts)
+    spec = page_patterns().place_list
+    parts = [p.strip() for p in spec.separator.split(line) if p.strip()]
+    return len(parts) >= spec.min_items and all(len(p) <= spec.max_item_chars for p in parts)
 
 
 def find_duplicates(lines: list[str]) -> dict[int, str]:
     """Lines whose text mostly repeats one earlier line (a scraper that captured a block twice)."""
-    spec = rules().duplicate
-    size = spec["shingle"]
+    spec = page_patterns().duplicate
+    size = spec.shingle
     seen: dict[str, int] = {}
     duplicates: dict[int, str] = {}
     for n, line in enumerate(lines):
-        if not n or len(line) < spec["min_chars"]:
+        if not n or len(line) < spec.min_chars:
             continue
-        shingles = [line[i : i + size] for i in range(0, len(line) - size + 1)]
+        # The pieces are sliced twice rather than listed: a list of them holds ~70 bytes per character.
+        starts = range(0, len(line) - size + 1)
         votes: dict[int, int] = {}
-        for shingle in shingles:
-            earlier = seen.get(shingle)
+        for i in starts:
+            earlier = seen.get(line[i : i + size])
             if earlier is not None:
                 votes[earlier] = votes.get(earlier, 0) + 1
         if votes:
             best, count = max(votes.items(), key=lambda kv: kv[1])
-            if count >= spec["min_share"] * len(shingles):
-                duplicates[n] = spec["reason"].format(line=best)
+            if count >= spec.min_share * len(starts):
+                duplicates[n] = spec.reason.format(line=best)
                 continue
-        for shingle in shingles:
-            seen.setdefault(shingle, n)
+        for i in starts:
+            seen.setdefault(line[i : i + size], n)
     return duplicates
 
 
@@ -242,12 +295,19 @@ def _blocks(lines: list[str], removed: dict[int, str]) -> list[list[int]]:
 def _split_at_headlines(blocks: list[list[int]], lines: list[str]) -> list[list[int]]:
     """PDF text often runs the next headline straight on after a paragraph, with no blank line between."""
     kept = [n for block in blocks for n in block]
-    after = {n: kept[i + 1 :] for i, n in enumerate(kept)}
+    lookahead = page_patterns().headline.lookahead_lines
     out: list[list[int]] = []
+    at = 0  # the position in ``kept`` of the line looked at; only the next few lines are ever needed
     for block in blocks:
         piece = [block[0]]
+        at += 1
         for pos, n in enumerate(block[1:], start=1):
-            if ends_paragraph(lines[block[pos - 1]]) and is_headline_shaped(lines[n]) and _lead_follows(after[n], lines):
+            at += 1
+            if (
+                ends_paragraph(lines[block[pos - 1]])
+                and is_headline_shaped(lines[n])
+                and _lead_follows(kept[at : at + lookahead], lines)
+            ):
                 out.append(piece)
                 piece = []
             piece.append(n)
@@ -255,16 +315,16 @@ def _split_at_headlines(blocks: list[list[int]], lines: list[str]) -> list[list[
     return out
 
 
-def _lead_follows(rest: list[int], lines: list[str]) -> bool:
+def _lead_follows(rest: Iterable[int], lines: list[str]) -> bool:
     """A byline or news lead within the next few lines, perhaps after a short kicker."""
-    shape = rules().headline
-    for n in rest[: shape["lookahead_lines"]]:
+    shape = page_patterns().headline
+    for n in islice(rest, shape.lookahead_lines):
         text = lines[n]
         if is_byline(text) or is_news_lead(text):
             return True
-        if photo_credit(text) and rules().own_caption.match(text):
+        if photo_credit(text) and page_patterns().own_caption.match(text):
             continue  # the article's own numbered photo caption may sit between headline and byline
-        if len(text) > shape["kicker_max_chars"] or _SENTENCE_PUNCT.search(text):
+        if len(text) > shape.kicker_max_chars or _SENTENCE_PUNCT.search(text):
             return False
     return False
 
@@ -281,11 +341,11 @@ def _is_caption_block(block: list[int], lines: list[str]) -> bool:
 
 
 def _is_body(block: list[int], lines: list[str]) -> bool:
-    return len(block) >= 2 or len(lines[block[0]]) >= rules().body_min_chars
+    return len(block) >= 2 or len(lines[block[0]]) >= page_patterns().body_min_chars
 
 
 def _is_fragment_block(block: list[int], lines: list[str]) -> bool:
-    return len(block) == 1 and len(lines[block[0]]) <= rules().fragment_max_chars
+    return len(block) == 1 and len(lines[block[0]]) <= page_patterns().fragment_max_chars
 
 
 # ------------------------------------------------------------------------------------------------
@@ -305,7 +365,6 @@ def split_lines(lines: list[str]) -> Split:
         return item
 
     for index, block in enumerate(blocks):
-        following = blocks[index + 1 :]
         first = lines[block[0]]
 
         if first.startswith("## "):
@@ -314,8 +373,8 @@ def split_lines(lines: list[str]) -> Split:
             continue
 
         if _is_caption_block(block, lines):
-            own = rules().own_caption.match(first)
-            if current and current.kind == "article" and not current.closed and (own or not current.has_body):
+            own = page_patterns().own_caption.match(first)
+            if current and current.kind == "article" and not current.closed and (own or not current.body_seen):
                 current.lines.extend(block)
                 current.caption_lines.extend(block)
                 continue
@@ -323,7 +382,7 @@ def split_lines(lines: list[str]) -> Split:
             current = photo
             continue
 
-        headline = _headline_at(block, following, lines, current)
+        headline = _headline_at(blocks, index, lines, current)
         if headline:
             current = start("article", title_line=block[0])
             _absorb(current, block, lines)
@@ -353,6 +412,8 @@ def _absorb(item: Item, block: list[int], lines: list[str]) -> None:
             continue
         if is_byline(line) or (item.byline_lines and item.byline_lines[-1] == n - 1 and _continues_byline(line)):
             item.byline_lines.append(n)
+        else:
+            item.body_seen = True
     if block[-1] != item.title_line and is_closing_byline(lines[block[-1]]):
         item.closed = True
 
@@ -362,18 +423,26 @@ def _continues_byline(line: str) -> bool:
     return len(line) <= 24 and not _SENTENCE_PUNCT.search(line) and bool(parse_names(line))
 
 
-def _headline_at(block: list[int], following: list[list[int]], lines: list[str], current: Item | None) -> bool:
-    """Does an article start at this block? See the module docs for the four cues."""
+def _lines_after(blocks: list[list[int]], index: int) -> Iterator[int]:
+    """The line numbers after the first line of ``blocks[index]``, lazily: callers look a few lines ahead."""
+    yield from islice(blocks[index], 1, None)
+    for later in range(index + 1, len(blocks)):
+        yield from blocks[later]
+
+
+def _headline_at(blocks: list[list[int]], index: int, lines: list[str], current: Item | None) -> bool:
+    """Does an article start at ``blocks[index]``? See the module docs for the four cues."""
+    block = blocks[index]
     line = lines[block[0]]
     if not is_headline_shaped(line):
         return False
     # (a) a byline or news lead follows, perhaps after a short kicker line
-    if _lead_follows(block[1:] + [n for b in following for n in b], lines):
+    if _lead_follows(_lines_after(blocks, index), lines):
         return True
-    next_block = following[0] if following else None
-    body_follows = bool(next_block) and _is_body(next_block, lines) and len(block) == 1
+    next_block = blocks[index + 1] if index + 1 < len(blocks) else None
+    body_follows = next_block is not None and _is_body(next_block, lines) and len(block) == 1
     # (b) the first thing on the page, (c) right after an article that closed with its credit
     if (current is None or (current.closed and not current.fragments)) and body_follows:
         return True
     # (d) a dateline headline led by a place name ('驻马店市驿城区水屯镇 用真情汇聚脱贫实效')
-    return body_follows and bool(rules().place_led.match(line))
+    return body_follows and bool(page_patterns().place_led.match(line))

@@ -1,13 +1,17 @@
-"""Helpers for the app tests: a real seed library, pilot waits, what the tree shows."""
+"""Helpers for the app tests: a real seed library, pilot waits, what the tree and status line show."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from rich.style import Style
 
 from five_star.store.library.ingest import ingest
+from five_star.tui.widgets.article_tree import ArticleTree
+from five_star.tui.widgets.status_bar import StatusBar
 from helpers.library import copy_library, seeds_library
 
 FIXED_NOW = datetime(2024, 5, 4, 12, 30, 15)
@@ -51,6 +55,22 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def wait_until(pilot, condition: Callable[[], object], timeout: float = 10) -> None:
+    """Let the app run until ``condition()`` holds (the palette, for one, searches in the background)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the app"
+        await pilot.pause(0.02)
+
+
+def tree_of(app) -> ArticleTree:
+    return app.screen.query_one(ArticleTree)
+
+
+def status_of(app) -> str:
+    return app.screen.query_one(StatusBar).render().plain
+
+
 def label_of(tree, node) -> str:
     return tree.render_label(node, Style(), Style()).plain
 
@@ -66,3 +86,12 @@ def visible_nodes(tree, node=None, depth: int = 0):
 
 def top_labels(tree) -> list[str]:
     return [label_of(tree, node) for node in tree.root.children]
+
+
+def shown_article_ids(tree) -> set[str]:
+    """Every article the tree lists: those under its top-level groups, open or not."""
+    ids: set[str] = set()
+    for node in tree.root.children:
+        if node.data is not None and node.data.ids:
+            ids.update(node.data.ids)
+    return ids

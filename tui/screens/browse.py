@@ -1,76 +1,140 @@
 """The main screen: the library tree on the left, the highlighted article on the right.
 
-It owns what is being looked at — grouping, search query and hits, selection — and the keys that act
-on it. The app hands it the loaded library as a ``BrowseIndex`` and a search function.
+It owns what is being looked at — grouping, search query and hits, selection — the keys that act on
+it, and exporting it. Its state lives in reactives bound (``data_bind``) to the status bar.
+
+The app hands it the library as it loads: ``show_progress`` while the library is read, ``index``
+(article summaries, perhaps from the cache) to draw the tree, then ``open_library`` with the articles
+and the query service. Slow work runs in worker threads that report back by message (``SearchDone``,
+``ExportDone``), handled here on the UI thread.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Tree
 from textual.worker import get_current_worker
 
-from five_star.store.export.formats import FORMATS
+from five_star.store.errors import FiveStarError
+from five_star.store.export.formats import FORMATS, export_format
+from five_star.store.model import Article
 from five_star.store.query.browse import BrowseIndex, Grouping
+from five_star.store.query.search import Hit
+from five_star.store.query.service import Answer, QueryService, read_query
 from five_star.store.sanitize import one_line
+from five_star.tui.screens.commands import BrowseCommands
 from five_star.tui.screens.export import ExportDialog, ExportRequest
 from five_star.tui.widgets.article_detail import ArticleDetail
 from five_star.tui.widgets.article_tree import ArticleTree, NodeRef, TreeView
 from five_star.tui.widgets.search_bar import SearchBar
 from five_star.tui.widgets.status_bar import StatusBar
 
-if TYPE_CHECKING:
-    from five_star.tui.app import FiveStarApp
-
 # A search with this many hits or fewer opens every group, so the hits are visible at once.
 EXPAND_ALL_HITS = 40
 
 
-class BrowseScreen(Screen):
-    BINDINGS = [
+class SearchDone(Message):
+    """A query has been answered (in a worker thread)."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__()
+        self.answer = answer
+
+
+class ExportDone(Message):
+    """An export has been written, or has failed (in a worker thread)."""
+
+    def __init__(self, report: str, *, failed: bool = False) -> None:
+        super().__init__()
+        self.report = report
+        self.failed = failed
+
+
+class BrowseScreen(Screen[None]):
+    DEFAULT_CSS = """
+    BrowseScreen {
+        #main { height: 1fr; }
+        #left {
+            width: 42%;
+            min-width: 32;
+        }
+        #loading {
+            height: auto;
+            padding: 1 2;
+        }
+        #loading-label {
+            width: 100%;
+            margin-bottom: 1;
+        }
+        #tree { height: 1fr; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         # Handled before the search box sees it, so keys typed right after Enter already reach the tree.
         Binding("enter", "submit_search", "Go to the first hit", show=False, priority=True,
-                tooltip="In the search box: go to the first hit"),
+                tooltip="In the search box: go to the first hit", id="browse.first-hit"),
         Binding("slash", "search", "Search",
                 tooltip='Filter the tree as you type: words, "a phrase", -word, city: county: program: star: '
-                'author: source: kind:photo unit: value>=N (as `five-star-tui search`)'),
-        Binding("n", "next_hit", "Next hit", show=False, tooltip="Go to the next search hit"),
-        Binding("N", "previous_hit", "Previous hit", show=False, tooltip="Go to the previous search hit"),
+                'author: source: kind:photo unit: value>=N (as `five-star-tui search`)', id="browse.search"),
+        Binding("n", "next_hit", "Next hit", show=False, tooltip="Go to the next search hit", id="browse.next-hit"),
+        Binding("N", "previous_hit", "Previous hit", show=False, tooltip="Go to the previous search hit",
+                id="browse.previous-hit"),
         Binding("escape", "clear_search", "Clear search", show=False,
-                tooltip="Clear the search and show every article again"),
+                tooltip="Clear the search and show every article again", id="browse.clear-search"),
         Binding("t", "toggle_grouping", "Cities⇄programs",
-                tooltip="Group the tree by cities → programs, or by programs → cities"),
+                tooltip="Group the tree by cities → programs, or by programs → cities", id="browse.toggle-grouping"),
         Binding("A", "select_shown", "Select all shown", show=False,
-                tooltip="Select every article shown (the whole library, or the search hits)"),
-        Binding("U", "clear_selection", "Clear selection", show=False, tooltip="Unselect everything"),
+                tooltip="Select every article shown (the whole library, or the search hits)", id="browse.select-shown"),
+        Binding("U", "clear_selection", "Clear selection", show=False, tooltip="Unselect everything",
+                id="browse.clear-selection"),
         Binding("e", "export", "Export",
-                tooltip="Export the selection (or, with nothing selected, what is shown) to CSV or JSON Lines"),
+                tooltip="Export the selection (or, with nothing selected, what is shown) to CSV or JSON Lines",
+                id="browse.export"),
         Binding("right_square_bracket", "next_figure", "Next figure", show=False,
-                tooltip="Highlight the next figure in the article and scroll to it"),
+                tooltip="Highlight the next figure in the article and scroll to it", id="browse.next-figure"),
         Binding("left_square_bracket", "previous_figure", "Previous figure", show=False,
-                tooltip="Highlight the previous figure in the article and scroll to it"),
+                tooltip="Highlight the previous figure in the article and scroll to it", id="browse.previous-figure"),
     ]
 
+    COMMANDS: ClassVar = {BrowseCommands}
     AUTO_FOCUS = "#tree"  # never the search box, which stays hidden until `/`
 
-    app: FiveStarApp
+    # What the status bar shows, bound to it in compose().
+    total: var[int] = var(0)
+    grouping: var[Grouping] = var(Grouping.CITY)
+    selected_count: var[int] = var(0)
+    search_text: var[str] = var("")  # the query whose answer the tree shows
+    hit_count: var[int | None] = var(None)
+    hit_position: var[int | None] = var(None)
+    problem: var[str] = var("")
+    note: var[str] = var("opening library…")
+    reading: var[bool] = var(True)
 
-    def __init__(self) -> None:
+    index: var[BrowseIndex | None] = var(None)  # set by the app; the tree follows it
+
+    def __init__(self, *, export_dir: Path, clock: Callable[[], datetime]) -> None:
         super().__init__()
-        self.index: BrowseIndex | None = None
-        self.grouping = Grouping.CITY
-        self.search_query = ""
-        self.hits: list = []  # ranked search hits, empty when no search is active
-        self.hit_by_id: dict[str, object] = {}
-        self.shown: set[str] | None = None  # the articles the tree shows: the search hits, or None for all
-        self.hit_position: int | None = None
+        self.export_dir = export_dir
+        self.clock = clock
+        self.articles: dict[str, Article] = {}  # empty until the library has been read
+        self.service: QueryService | None = None  # likewise
+        self.answer: Answer = read_query("")  # what the tree shows: everything, or a query's hits
+        self.hit_by_id: dict[str, Hit] = {}
+        self.shown: set[str] | None = None  # the articles the tree shows: the hits, or None for all
         self._first_hit_pending = False
 
     def compose(self) -> ComposeResult:
@@ -83,39 +147,40 @@ class BrowseScreen(Screen):
                     yield ProgressBar(id="loading-progress", show_eta=False)
                 yield ArticleTree(id="tree")
             yield ArticleDetail(id="detail")
-        yield StatusBar(id="status")
+        yield StatusBar(id="status").data_bind(
+            BrowseScreen.total,
+            BrowseScreen.grouping,
+            BrowseScreen.search_text,
+            BrowseScreen.hit_count,
+            BrowseScreen.hit_position,
+            BrowseScreen.problem,
+            BrowseScreen.note,
+            BrowseScreen.reading,
+            selected=BrowseScreen.selected_count,
+        )
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "index", self._index_loaded)
-        self.watch(self.app, "load_progress", self._load_progress)
-        self.watch(self.app, "loaded", self._articles_loaded)
 
     # ---- loading ----------------------------------------------------------------------------
 
-    def _load_progress(self, progress: tuple[str, int, int | None] | None) -> None:
-        if progress is None or self.index is not None:
+    def show_progress(self, note: str, done: int, total: int | None) -> None:
+        """How far reading the library has got; once the tree is up, the status bar says enough."""
+        if self.index is not None:
             return
-        note, done, total = progress
+        self.note = note
         self.query_one("#loading-label", Label).update(Text(note))
         self.query_one(ProgressBar).update(total=total, progress=done)
-        self.query_one(StatusBar).note = note
 
-    def _index_loaded(self, index: BrowseIndex | None) -> None:
-        """Show the tree; called again if the library turned out to differ from the cached summaries."""
+    def watch_index(self, old: BrowseIndex | None, index: BrowseIndex | None) -> None:
+        """Show the tree; again if the library turned out to differ from the cached summaries."""
         if index is None:
             return
         tree = self.query_one(ArticleTree)
-        cursor = tree.cursor_node.data if self.index is not None and tree.cursor_node is not None else None
-        self.index = index
+        cursor = tree.cursor_node.data if old is not None and tree.cursor_node is not None else None
         self.query_one("#loading").display = False
-        status = self.query_one(StatusBar)
-        status.note = ""
-        status.total = len(index)
-        tree.selected &= set(index.articles)
+        self.note = ""
+        self.total = len(index)
+        tree.keep_selected(index.articles)
         self._show_tree()
-        if self.search_query.strip():
-            self.run_search(self.search_query)
         if cursor is not None and cursor.article_id is not None:
             self.go_to_article(cursor.article_id)
         elif cursor is not None and cursor.top is not None:
@@ -123,11 +188,15 @@ class BrowseScreen(Screen):
         if not self.query_one(SearchBar).display:
             tree.focus()
 
-    def _articles_loaded(self, loaded: bool) -> None:
-        """The full articles have arrived: fill in the detail of whatever the cursor is on."""
-        self.query_one(StatusBar).reading = not loaded
+    def open_library(self, articles: dict[str, Article], service: QueryService) -> None:
+        """The articles have been read: search works, and the detail pane shows whole articles."""
+        self.articles, self.service = articles, service
+        self.reading = False
+        query = self.query_one(SearchBar).value
+        if query.strip():
+            self.run_search(service, query)  # typed while the library was being read, or run on stale summaries
         node = self.query_one(ArticleTree).cursor_node
-        if loaded and node is not None and node.data is not None and node.data.is_article:
+        if node is not None and node.data is not None and node.data.is_article:
             self._show_detail(node.data)
 
     # ---- the tree ---------------------------------------------------------------------------
@@ -142,38 +211,40 @@ class BrowseScreen(Screen):
     def _show_tree(self) -> None:
         if self.index is None:
             return
-        tree = self.query_one(ArticleTree)
-        shown = self.shown
-        message = f"No hits for “{one_line(self.search_query)}”" if shown is not None else "The library is empty."
-        view = TreeView(self.index, self.grouping, shown, empty_message=message)
-        tree.show_view(view, expand_all=shown is not None and len(shown) <= EXPAND_ALL_HITS)
+        if self.shown is None:
+            message = "The library is empty."
+        elif self.answer.refused:
+            message = self.answer.problem or ""
+        else:
+            message = f"No hits for “{one_line(self.answer.text)}”"
+        view = TreeView(self.index, self.grouping, self.shown, empty_message=one_line(message))
+        expand_all = self.shown is not None and len(self.shown) <= EXPAND_ALL_HITS
+        self.query_one(ArticleTree).show_view(view, expand_all=expand_all)
 
     @on(Tree.NodeHighlighted, "#tree")
     def _node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
-        ref = event.node.data
-        if ref is None or self.index is None:
-            return
-        self._show_detail(ref)
+        if event.node.data is not None:
+            self._show_detail(event.node.data)
 
     def _show_detail(self, ref: NodeRef) -> None:
         detail = self.query_one(ArticleDetail)
-        if not ref.is_article:
+        if ref.article_id is None:
             detail.show_summary(self._summary(ref))
             return
-        article = self.app.articles.get(ref.article_id)
+        article = self.articles.get(ref.article_id)
         if article is None:  # the tree came from cached summaries; the library is still being read
-            summary = self.index.articles[ref.article_id]
-            detail.show_summary(Text.assemble((one_line(summary.label), "bold"), "\n\nreading the library…"))
+            label = self.index.articles[ref.article_id].label if self.index is not None else ""
+            detail.show_summary(Text.assemble((one_line(label), "bold"), "\n\nreading the library…"))
             return
         hit = self.hit_by_id.get(article.id)
         detail.show_article(article, hit.spans if hit is not None else [])  # spans are worked out on demand
 
     def _summary(self, ref: NodeRef) -> Text:
-        """What the detail pane says about a group node."""
-        assert self.index is not None
+        """What the detail pane says about a group node (or the empty tree's message)."""
         text = Text()
-        if not ref.ids:
-            text.append(str(self.query_one(ArticleTree).cursor_node.label))
+        if not ref.ids or self.index is None or ref.top is None:
+            node = self.query_one(ArticleTree).cursor_node
+            text.append(str(node.label) if node is not None else "")
             return text
         name = " → ".join(one_line(n) for n in (ref.top, ref.middle) if n)
         text.append(name, "bold")
@@ -189,7 +260,7 @@ class BrowseScreen(Screen):
     # ---- search -----------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        if self.index is None:  # nothing to search until the library has loaded
+        if self.index is None:  # nothing to search until the tree is up
             self.app.bell()
             return
         bar = self.query_one(SearchBar)
@@ -198,29 +269,34 @@ class BrowseScreen(Screen):
 
     @on(SearchBar.Changed, "#search")
     def _query_changed(self, event: SearchBar.Changed) -> None:
-        self.run_search(event.value)
+        if not event.value.strip():
+            self._show_answer(read_query(event.value))  # nothing to search for: everything, at once
+        elif self.service is not None:  # else open_library runs it once the articles are read
+            self.run_search(self.service, event.value)
 
     @work(thread=True, exclusive=True, group="search")
-    def run_search(self, query: str) -> None:
-        hits = self.app.search(query) if query.strip() else []
+    def run_search(self, service: QueryService, text: str) -> None:
+        answer = service.answer(text)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply_search, query, hits)
+            self.post_message(SearchDone(answer))
 
-    def _apply_search(self, query: str, hits: list) -> None:
-        if query != self.query_one(SearchBar).value:
-            return  # a newer keystroke is on its way
-        self.search_query, self.hits = query, hits
-        self.hit_by_id = {hit.article_id: hit for hit in hits}
-        self.shown = set(self.hit_by_id) if query.strip() else None
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.answer.text == self.query_one(SearchBar).value:  # else a newer keystroke is on its way
+            self._show_answer(message.answer)
+
+    def _show_answer(self, answer: Answer) -> None:
+        self.answer = answer
+        self.hit_by_id = {hit.article_id: hit for hit in answer.hits}
+        # A refused query shows nothing, never everything: it must not look like a match for all.
+        self.shown = None if answer.everything else set(self.hit_by_id)
+        self.search_text = answer.text
+        self.hit_count = None if answer.everything or answer.refused else len(answer.hits)
         self.hit_position = None
-        status = self.query_one(StatusBar)
-        status.query = query
-        status.hit_count = len(hits) if query.strip() else None
-        status.hit_position = None
+        self.problem = answer.problem or ""
         self._show_tree()
         if self._first_hit_pending:
             self._first_hit_pending = False
-            if hits:
+            if answer.hits:
                 self._go_to_hit(0)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -230,22 +306,18 @@ class BrowseScreen(Screen):
 
     def action_submit_search(self) -> None:
         self.set_focus(self.query_one(ArticleTree))
-        if self.search_query != self.query_one(SearchBar).value:
+        if self.answer.text != self.query_one(SearchBar).value:
             self._first_hit_pending = True  # typed faster than the search ran: go there when it lands
-        elif self.hits:
+        elif self.answer.hits:
             self._go_to_hit(0)
 
     @on(SearchBar.Cleared, "#search")
     def action_clear_search(self) -> None:
         self._first_hit_pending = False
         bar = self.query_one(SearchBar)
-        was_open = bar.display
-        bar.value = ""
+        bar.value = ""  # which shows everything again, through _query_changed
         bar.display = False
         self.query_one(ArticleTree).focus()
-        if not was_open and not self.search_query:
-            return
-        self._apply_search("", [])
 
     def action_next_hit(self) -> None:
         self._step_hit(1)
@@ -254,20 +326,20 @@ class BrowseScreen(Screen):
         self._step_hit(-1)
 
     def _step_hit(self, delta: int) -> None:
-        if not self.hits:
+        hits = self.answer.hits
+        if not hits:
             self.app.bell()
             return
         position = self.hit_position
         if position is None:
-            position = 0 if delta > 0 else len(self.hits) - 1
+            position = 0 if delta > 0 else len(hits) - 1
         else:
-            position = (position + delta) % len(self.hits)
+            position = (position + delta) % len(hits)
         self._go_to_hit(position)
 
     def _go_to_hit(self, position: int) -> None:
         self.hit_position = position
-        self.query_one(StatusBar).hit_position = position
-        self.go_to_article(self.hits[position].article_id)
+        self.go_to_article(self.answer.hits[position].article_id)
 
     def go_to_article(self, article_id: str) -> bool:
         """Open the tree down to the article's first place in it and put the cursor there."""
@@ -295,7 +367,6 @@ class BrowseScreen(Screen):
         cursor = tree.cursor_node
         article_id = cursor.data.article_id if cursor is not None and cursor.data is not None else None
         self.grouping = self.grouping.flipped()
-        self.query_one(StatusBar).grouping = self.grouping
         self._show_tree()
         if article_id is not None:
             self.go_to_article(article_id)
@@ -314,7 +385,7 @@ class BrowseScreen(Screen):
 
     @on(ArticleTree.SelectionChanged)
     def _selection_changed(self, event: ArticleTree.SelectionChanged) -> None:
-        self.query_one(StatusBar).selected = event.count
+        self.selected_count = event.count
         node = self.query_one(ArticleTree).cursor_node
         if node is not None and node.data is not None and not node.data.is_article:
             self.query_one(ArticleDetail).show_summary(self._summary(node.data))
@@ -341,22 +412,34 @@ class BrowseScreen(Screen):
             return ids, f"Nothing is selected, so all {len(ids):,} articles in the library."
         return ids, (
             f"Nothing is selected, so the {len(ids):,} article{'s' if len(ids) != 1 else ''} "
-            f"matching “{one_line(self.search_query)}”."
+            f"matching “{one_line(self.answer.text)}”."
         )
 
-    def action_export(self) -> None:
-        if not self.app.loaded:
+    def action_export(self, format_name: str = FORMATS[0].name) -> None:
+        if self.service is None:
             self.notify("The library is still being read; export in a moment.", severity="warning")
             return
         ids, scope = self.export_scope()
         if not ids:
             self.notify("Nothing to export: no articles are shown.", severity="warning")
             return
-        default = self.app.export_dir / FORMATS[0].default_name(self.app.clock())
-        self.app.push_screen(ExportDialog(scope, default), lambda request: self._export(ids, request))
+        fmt = export_format(format_name)
+        default = self.export_dir / fmt.default_name(self.clock())
+        self.app.push_screen(ExportDialog(scope, default, fmt), partial(self._export, ids))
 
     def _export(self, ids: list[str], request: ExportRequest | None) -> None:
-        if request is not None and self.index is not None:
-            # After the dialog has gone, so the notification lands on this screen, not the closing dialog.
-            articles = [self.app.articles[i] for i in ids]
-            self.call_after_refresh(self.app.write_export, articles, request)
+        if request is not None:
+            self.write_export([self.articles[i] for i in ids], request)
+
+    @work(thread=True, group="export")
+    def write_export(self, articles: list[Article], request: ExportRequest) -> None:
+        fmt = export_format(request.format)
+        try:
+            rows = fmt.writer(articles, request.path)
+        except (FiveStarError, OSError) as exc:
+            self.post_message(ExportDone(f"Export failed: {exc}", failed=True))
+            return
+        self.post_message(ExportDone(f"Exported {fmt.rows(rows)} to {request.path}"))
+
+    def on_export_done(self, message: ExportDone) -> None:
+        self.notify(message.report, title="Export", severity="error" if message.failed else "information", markup=False)

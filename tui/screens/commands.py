@@ -1,19 +1,55 @@
-"""Command palette (ctrl+p) entries: export, grouping, help, jump to a city, jump to an article by title."""
+"""Command palette (ctrl+p) entries of the browse screen: export, grouping, jump to a city or an article.
+
+The browse screen lists this provider in its ``COMMANDS``; the provider sees that screen only through
+``Browsing``, so neither module has to import the other's class.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
+from textual.screen import Screen
 
-from five_star.store.query.browse import Grouping
+from five_star.store.export.formats import FORMATS
+from five_star.store.query.browse import BrowseIndex, Grouping
 from five_star.store.sanitize import one_line
 
 # Article titles listed per search; more would only slow the palette down.
 MAX_ARTICLE_HITS = 50
+
+
+class Browsing(Protocol):
+    """What the palette needs of the screen it was opened on."""
+
+    @property
+    def index(self) -> BrowseIndex | None: ...
+
+    @property
+    def grouping(self) -> Grouping: ...
+
+    @property
+    def shown(self) -> set[str] | None: ...
+
+    def shown_ids(self) -> list[str]: ...
+
+    def go_to_article(self, article_id: str) -> bool: ...
+
+    def go_to_group(self, top: str) -> bool: ...
+
+    def action_export(self, format_name: str = ...) -> None: ...
+
+    def action_toggle_grouping(self) -> None: ...
+
+    def action_search(self) -> None: ...
+
+    def action_select_shown(self) -> None: ...
+
+    def action_clear_selection(self) -> None: ...
 
 
 def highlighted(matcher: Matcher, candidate: str) -> Content:
@@ -33,28 +69,39 @@ def _could_match(query: str, candidate: str) -> bool:
     return all(ch in folded for ch in query.lower() if not ch.isspace())
 
 
-class BrowseCommands(Provider):
-    def _browse(self):
-        from five_star.tui.screens.browse import BrowseScreen
+def keys_for(screen: Screen, action: str) -> str:
+    """The keys that run ``action`` on ``screen`` now (the user's keymap applied) as palette help text,
+    which is markup: "(e)", or "" if no key does."""
+    keys = dict.fromkeys(
+        screen.app.get_key_display(active.binding)
+        for active in screen.active_bindings.values()
+        if active.binding.action == action
+    )
+    return escape(f"({', '.join(keys)})") if keys else ""
 
-        screen = self.screen
-        return screen if isinstance(screen, BrowseScreen) and screen.index is not None else None
+
+class BrowseCommands(Provider):
+    def _browse(self) -> Browsing | None:
+        browse = cast(Browsing, self.screen)
+        return browse if browse.index is not None else None
 
     def _actions(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         browse = self._browse()
-        yield "Help: list every key", self.app.action_help, "Open the key reference (?)"
         if browse is None:
             return
-        yield "Export…", browse.action_export, "Write the selection (or what is shown) to CSV or JSON Lines (e)"
+        keys = partial(keys_for, self.screen)
+        for fmt in FORMATS:
+            yield (f"Export: {fmt.label}", partial(browse.action_export, fmt.name),
+                   f"Write the selection (or what is shown) to a {fmt.suffix} file {keys('export')}")
         other = "programs → cities" if browse.grouping is Grouping.CITY else "cities → programs"
-        yield f"Group by {other}", browse.action_toggle_grouping, "Switch the tree's grouping (t)"
-        yield "Search…", browse.action_search, "Filter the tree with a query (/)"
-        yield "Select everything shown", browse.action_select_shown, "(A)"
-        yield "Clear the selection", browse.action_clear_selection, "(U)"
+        yield f"Group by {other}", browse.action_toggle_grouping, f"Switch the tree's grouping {keys('toggle_grouping')}"
+        yield "Search…", browse.action_search, f"Filter the tree with a query {keys('search')}"
+        yield "Select everything shown", browse.action_select_shown, keys("select_shown")
+        yield "Clear the selection", browse.action_clear_selection, keys("clear_selection")
 
     def _cities(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         browse = self._browse()
-        if browse is None:
+        if browse is None or browse.index is None:
             return
         for group in browse.index.top(Grouping.CITY, browse.shown):
             name = one_line(group.name)
@@ -79,7 +126,7 @@ class BrowseCommands(Provider):
             if score > 0:
                 yield Hit(score, highlighted(matcher, text), callback, text=text, help=help_text)
         browse = self._browse()
-        if browse is None:
+        if browse is None or browse.index is None:
             return
         found = 0
         for article_id in browse.shown_ids():

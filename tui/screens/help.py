@@ -1,72 +1,96 @@
-"""The `?` screen: every key, read from the bindings themselves so the list cannot drift from them."""
+"""The `?` screen: every key, read from the bindings themselves so the list cannot drift from them.
+
+Keys the user remapped in their keymap file are listed as remapped.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.dom import DOMNode
 from textual.widgets import Label, Static, Tree
 
+from five_star.tui.screens.browse import BrowseScreen
+from five_star.tui.screens.dialog import Dialog
 from five_star.tui.screens.export import ConfirmOverwrite, ExportDialog
 from five_star.tui.widgets.article_tree import ArticleTree
 from five_star.tui.widgets.search_bar import SearchBar
 
-
-def _bindings(*classes: type) -> list[Binding]:
-    """The Binding objects of ``classes``, a key bound by an earlier class hiding later ones."""
-    seen: set[str] = set()
-    result = []
-    for cls in classes:
-        for binding in cls.BINDINGS:
-            if not isinstance(binding, Binding) or binding.system:
-                continue
-            for key in binding.key.split(","):
-                key = key.strip()
-                if key not in seen:
-                    seen.add(key)
-                    result.append(replace(binding, key=key))
-    return result
+Row = tuple[str, str]  # the key as shown, what it does
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
+class HelpScreen(Dialog[None]):
+    DEFAULT_CSS = """
+    HelpScreen {
+        #help-dialog {
+            width: 84;
+            height: 90%;
+        }
+        #help-keys {
+            height: auto;
+        }
+    }
+    """
 
-    def _sections(self) -> Iterable[tuple[str, list[Binding]]]:
-        from five_star.tui.screens.browse import (
-            BrowseScreen,  # the browse screen imports this one
-        )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+    ]
 
-        palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette",
-                          "Command palette: export, grouping, jump to a city or article, theme")
-        yield "Anywhere", [*_bindings(type(self.app)), palette]
-        yield "Browsing", _bindings(BrowseScreen)
-        yield "Tree", _bindings(ArticleTree, Tree)
-        yield "Search box", _bindings(SearchBar)
+    def __init__(self, keymap: Mapping[str, str]) -> None:
+        """``keymap``: the user's binding id → keys, as given to ``App.set_keymap``."""
+        super().__init__()
+        self.keymap = keymap
+
+    def _key(self, key: str) -> str:
+        return self.app.get_key_display(Binding(key, ""))
+
+    def _rows(self, *classes: type[DOMNode]) -> list[Row]:
+        """The keys of ``classes``' bindings, a key bound by an earlier class hiding later ones."""
+        seen: set[str] = set()
+        rows = []
+        for cls in classes:
+            for binding in cls.BINDINGS:
+                if not isinstance(binding, Binding) or binding.system:
+                    continue
+                remapped = self.keymap.get(binding.id or "")
+                for key in (k.strip() for k in (remapped or binding.key).split(",")):
+                    if key not in seen:
+                        seen.add(key)
+                        shown = binding.with_key(key, None if remapped else binding.key_display)
+                        rows.append((self.app.get_key_display(shown), binding.tooltip or binding.description))
+        return rows
+
+    def _sections(self) -> Iterable[tuple[str, list[Row]]]:
+        palette = "Command palette: export, grouping, jump to a city or article, theme"
+        yield "Anywhere", [*self._rows(type(self.app)), (self._key(self.app.COMMAND_PALETTE_BINDING), palette)]
+        yield "Browsing", self._rows(BrowseScreen)
+        yield "Tree", self._rows(ArticleTree, Tree)
+        yield "Search box", self._rows(SearchBar)
         yield "Export dialog", [
-            *_bindings(ExportDialog),
-            Binding("enter", "submit", "Export (in the path field, where the dialog opens)"),
-            Binding("shift+tab", "focus_previous", "Previous field: the format choice"),
-            Binding("tab", "focus_next", "Next field"),
-            Binding("up", "move", "Choose a format (then Enter or space)", key_display="↑ ↓"),
-            *_bindings(ConfirmOverwrite),
+            *self._rows(ExportDialog),
+            (self._key("enter"), "Export (in the path field, where the dialog opens)"),
+            (self._key("shift+tab"), "Previous field: the format choice"),
+            (self._key("tab"), "Next field"),
+            ("↑ ↓", "Choose a format (then Enter or space)"),
+            *self._rows(ConfirmOverwrite),
         ]
 
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", justify="right", min_width=10)
         table.add_column()
-        for index, (title, bindings) in enumerate(self._sections()):
+        for index, (title, rows) in enumerate(self._sections()):
             if index:
                 table.add_row("", "")
             table.add_row("", Text(title, style="bold underline"))
-            for binding in bindings:
-                table.add_row(Text(self.app.get_key_display(binding)), Text(binding.tooltip or binding.description))
+            for key, what in rows:
+                table.add_row(Text(key), Text(what))
         return table
 
     def compose(self) -> ComposeResult:
@@ -74,4 +98,5 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Keys", classes="dialog-title")
             with VerticalScroll():
                 yield Static(self._table(), id="help-keys")
-            yield Label("Esc, q or ? closes this screen.", classes="dialog-hint")
+            closing = ", ".join(key for key, _ in self._rows(HelpScreen))
+            yield Label(Text(f"{closing} closes this screen."), classes="dialog-hint")

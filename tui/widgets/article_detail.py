@@ -1,6 +1,6 @@
 """The detail pane: an article's metadata, its text with every figure highlighted, and its figure table.
 
-Colours come from component classes in app.tcss and are looked up at render time, so the theme
+Colours come from component classes styled in app.tcss and are looked up at render time, so the theme
 picker recolours the text too. Article text is untrusted: it is sanitised piece by piece (so figure
 offsets stay valid) and always put on screen as literal text, never markup.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -23,6 +25,7 @@ from textual.widgets import DataTable
 
 from five_star.store.model import FIGURE_KINDS, Article, Figure, tier_name
 from five_star.store.sanitize import one_line, strip_controls
+from five_star.tui.widgets.styling import component_style
 
 # Suffixes a gazetteer name drops in running text (漯河市 is often just 漯河).
 _PLACE_SUFFIX = re.compile(r"(市|县|区|镇|乡|街道|办事处|村|社区)$")
@@ -66,7 +69,7 @@ def styled_pieces(text: str, marks: Sequence[Mark]) -> list[tuple[str, tuple[str
             cuts.update((mark.start, mark.end))
     points = sorted(cuts)
     pieces = []
-    for start, end in zip(points, points[1:]):
+    for start, end in pairwise(points):
         active = tuple(m.component for m in marks if m.start <= start and end <= m.end)
         pieces.append((text[start:end], active))
     return pieces
@@ -104,7 +107,15 @@ def _list(values: Iterable[str]) -> str:
 class ArticleHeader(Widget):
     """Title and metadata of the shown article (or a summary of the highlighted group)."""
 
-    COMPONENT_CLASSES = {"article-header--title", "article-header--label", "article-header--hit"}
+    DEFAULT_CSS = """
+    ArticleHeader {
+        height: auto;
+        & > .article-header--title { text-style: bold; }
+        & > .article-header--hit { text-style: bold reverse; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"article-header--title", "article-header--label", "article-header--hit"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -163,33 +174,32 @@ class ArticleHeader(Widget):
 class FigureStyled(Widget):
     """Base for widgets drawn in the figure colours, so the legend and the text share one set of rules."""
 
-    COMPONENT_CLASSES = {kind_class(kind) for kind in FIGURE_KINDS} | {
+    DEFAULT_CSS = """
+    FigureStyled {
+        height: auto;
+        & > .figure--money, & > .figure--people, & > .figure--count, & > .figure--area, & > .figure--percent,
+        & > .figure--length, & > .figure--duration, & > .figure--age, & > .figure--other { text-style: bold; }
+        & > .figure--place { text-style: underline; }
+        & > .figure--hit { text-style: reverse; }
+        & > .figure--current { text-style: bold underline; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {kind_class(kind) for kind in FIGURE_KINDS} | {
         "figure--place",
         "figure--hit",
         "figure--current",
     }
     # Later components win: a hit shows over a figure, the current figure over everything.
-    _PRECEDENCE = [kind_class(kind) for kind in FIGURE_KINDS] + ["figure--place", "figure--hit", "figure--current"]
+    _PRECEDENCE: ClassVar[list[str]] = [
+        *(kind_class(kind) for kind in FIGURE_KINDS), "figure--place", "figure--hit", "figure--current"
+    ]
 
     def style_of(self, components: Iterable[str]) -> Style:
         style = Style()
         for component in sorted(set(components), key=self._PRECEDENCE.index):
-            style += self._component_style(component)
+            style += component_style(self, component)
         return style
-
-    def _component_style(self, component: str) -> Style:
-        """Only what the component's rule sets, but with translucent backgrounds blended as drawn.
-
-        The partial style alone drops a colour's alpha; the full one also carries the parent's colours,
-        which would wipe out the styles layered beneath it.
-        """
-        partial = self.get_component_rich_style(component, partial=True)
-        full = self.get_component_rich_style(component)
-        colours = Style(
-            color=full.color if partial.color is not None else None,
-            bgcolor=full.bgcolor if partial.bgcolor is not None else None,
-        )
-        return colours + partial.without_color
 
 
 class FigureLegend(FigureStyled):
@@ -248,9 +258,10 @@ class ArticleText(FigureStyled):
 class FigureTable(DataTable):
     """The article's figures, one row each; moving the cursor here moves the highlight in the text."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
     def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.zebra_stripes = True
         self.add_columns("text", "value", "unit", "kind")
 
     def show(self, figures: Sequence[Figure]) -> None:
@@ -266,6 +277,27 @@ class FigureTable(DataTable):
 
 class ArticleDetail(Vertical):
     """Right-hand pane: header, legend, highlighted text and the figure table for one article."""
+
+    DEFAULT_CSS = """
+    ArticleDetail {
+        width: 1fr;
+        #detail-scroll {
+            height: 1fr;
+            padding: 0 1;
+        }
+        #detail-legend, #detail-text {
+            margin-top: 1;
+        }
+        #detail-figures {
+            height: 30%;
+            min-height: 4;
+            max-height: 14;
+        }
+        &.-summary {
+            #detail-legend, #detail-text, #detail-figures { display: none; }
+        }
+    }
+    """
 
     DEFAULT_CLASSES = "-summary"  # nothing to show until the tree has a cursor
 

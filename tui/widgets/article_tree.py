@@ -7,18 +7,20 @@ from the node's data, so toggling a selection only repaints.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from five_star.store.query.browse import BrowseIndex, Grouping
 from five_star.store.sanitize import one_line
+from five_star.tui.widgets.styling import component_style
 
 
 @dataclass(frozen=True)
@@ -54,19 +56,29 @@ def _walk(node: TreeNode[NodeRef]) -> Iterator[TreeNode[NodeRef]]:
 class ArticleTree(Tree[NodeRef]):
     """Keyboard-first tree of the library with article selection."""
 
-    BINDINGS = [
+    DEFAULT_CSS = """
+    ArticleTree {
+        & > .article-tree--mark { text-style: bold; }
+        & > .article-tree--group { text-style: bold; }
+        & > .article-tree--empty { text-style: italic; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_selection", "Select",
-                tooltip="Select or unselect the article, or every article under the city or program"),
-        Binding("j", "cursor_down", "Down", show=False, tooltip="Cursor down"),
-        Binding("k", "cursor_up", "Up", show=False, tooltip="Cursor up"),
-        Binding("g", "scroll_home", "First", show=False, tooltip="Cursor to the first line"),
-        Binding("G", "scroll_end", "Last", show=False, tooltip="Cursor to the last line"),
-        Binding("l,right", "expand_node", "Expand", show=False, tooltip="Open the group, or step into it"),
+                tooltip="Select or unselect the article, or every article under the city or program",
+                id="tree.toggle-selection"),
+        Binding("j", "cursor_down", "Down", show=False, tooltip="Cursor down", id="tree.down"),
+        Binding("k", "cursor_up", "Up", show=False, tooltip="Cursor up", id="tree.up"),
+        Binding("g", "scroll_home", "First", show=False, tooltip="Cursor to the first line", id="tree.first"),
+        Binding("G", "scroll_end", "Last", show=False, tooltip="Cursor to the last line", id="tree.last"),
+        Binding("l,right", "expand_node", "Expand", show=False, tooltip="Open the group, or step into it",
+                id="tree.expand"),
         Binding("h,left", "collapse_node", "Collapse", show=False,
-                tooltip="Close the group, or step out to the parent"),
+                tooltip="Close the group, or step out to the parent", id="tree.collapse"),
     ]
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-tree--count",
         "article-tree--mark",
         "article-tree--photo",
@@ -95,6 +107,9 @@ class ArticleTree(Tree[NodeRef]):
         """Rebuild the first level for ``view``; ``expand_all`` opens every group (for small results)."""
         self.view = view
         self.clear()
+        # Tree.clear keeps the cursor line and the old cursor node, so moving to line 0 from line 0 would
+        # neither update the node nor announce it: the detail pane would go on describing a tree that is gone.
+        self.cursor_line = -1
         groups = view.index.top(view.grouping, view.shown)
         if not groups:
             self.root.add_leaf(Text(view.empty_message), NodeRef(ids=()))
@@ -110,11 +125,13 @@ class ArticleTree(Tree[NodeRef]):
         view = self.view
         if view is None or ref is None or ref.is_article or node.children:
             return
-        index, grouping, shown = view.index, view.grouping, view.shown
+        index, grouping, shown, top = view.index, view.grouping, view.shown, ref.top
+        if top is None:  # the empty-tree message
+            return
         if ref.middle is None:
-            for group in index.middle(grouping, ref.top, shown):
-                ids = tuple(index.leaves(grouping, ref.top, group.name, shown))
-                node.add(Text(one_line(group.name)), NodeRef(ids=ids, top=ref.top, middle=group.name))
+            for group in index.middle(grouping, top, shown):
+                ids = tuple(index.leaves(grouping, top, group.name, shown))
+                node.add(Text(one_line(group.name)), NodeRef(ids=ids, top=top, middle=group.name))
             return
         for article_id in ref.ids:
             article = index.articles[article_id]
@@ -158,7 +175,7 @@ class ArticleTree(Tree[NodeRef]):
         self.scroll_to_node(node, animate=False)
 
     @staticmethod
-    def _child(node: TreeNode[NodeRef], predicate) -> TreeNode[NodeRef] | None:
+    def _child(node: TreeNode[NodeRef], predicate: Callable[[NodeRef], bool]) -> TreeNode[NodeRef] | None:
         return next((c for c in node.children if c.data is not None and predicate(c.data)), None)
 
     # ---- selection --------------------------------------------------------------------------
@@ -180,6 +197,12 @@ class ArticleTree(Tree[NodeRef]):
         self.selected.clear()
         self._selection_changed()
 
+    def keep_selected(self, ids: Collection[str]) -> None:
+        """Unselect whatever is not in ``ids`` (articles gone from the library)."""
+        if not self.selected <= set(ids):
+            self.selected &= set(ids)
+            self._selection_changed()
+
     def _selection_changed(self) -> None:
         for node in _walk(self.root):
             node.refresh()
@@ -193,28 +216,27 @@ class ArticleTree(Tree[NodeRef]):
         if ref is None:  # the hidden root
             return text
         if not ref.ids:
-            text.stylize(self.get_component_rich_style("article-tree--empty", partial=True))
+            text.stylize(component_style(self, "article-tree--empty"))
             return text
-        if ref.is_article:
-            return self._article_label(text, ref, style)
+        if ref.article_id is not None:
+            return self._article_label(text, ref.article_id, style)
         return self._group_label(text, ref, style)
 
-    def _article_label(self, label: Text, ref: NodeRef, style: Style) -> Text:
-        chosen = ref.article_id in self.selected
-        mark_style = self.get_component_rich_style("article-tree--mark", partial=True) if chosen else Style(dim=True)
+    def _article_label(self, label: Text, article_id: str, style: Style) -> Text:
+        chosen = article_id in self.selected
+        mark_style = component_style(self, "article-tree--mark") if chosen else Style(dim=True)
         parts = [Text("● " if chosen else "○ ", style=mark_style + style)]
-        if self.view is not None and self.view.index.articles[ref.article_id].kind == "photo":
-            parts.append(Text("图 ", style=self.get_component_rich_style("article-tree--photo", partial=True) + style))
+        if self.view is not None and self.view.index.articles[article_id].kind == "photo":
+            parts.append(Text("图 ", style=component_style(self, "article-tree--photo") + style))
         return Text.assemble(*parts, label)
 
     def _group_label(self, label: Text, ref: NodeRef, style: Style) -> Text:
-        label.stylize(self.get_component_rich_style("article-tree--group", partial=True))
-        label.append(f" {len(ref.ids)}", self.get_component_rich_style("article-tree--count", partial=True) + style)
+        label.stylize(component_style(self, "article-tree--group"))
+        label.append(f" {len(ref.ids)}", component_style(self, "article-tree--count") + style)
         if self.selected:
             chosen = sum(1 for article_id in ref.ids if article_id in self.selected)
             if chosen:
-                mark_style = self.get_component_rich_style("article-tree--mark", partial=True) + style
-                label.append(f"  ● {chosen}", mark_style)
+                label.append(f"  ● {chosen}", component_style(self, "article-tree--mark") + style)
         return label
 
     # ---- actions ----------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
@@ -12,8 +14,16 @@ PLACEHOLDER = 'search: words  "a phrase"  -exclude  city:漯河  program:红色�
 class SearchBar(Input):
     """Typing filters the tree; Enter jumps to the first hit; Esc clears and closes."""
 
-    BINDINGS = [
-        Binding("escape", "clear", "Clear search", tooltip="Clear the search and show every article"),
+    DEFAULT_CSS = """
+    SearchBar {
+        display: none;  /* until `/` opens it */
+        margin: 0 0 1 0;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear", "Clear search", tooltip="Clear the search and show every article",
+                id="search-box.clear"),
     ]
 
     class Cleared(Message):

@@ -1,6 +1,8 @@
-"""One line that always says how much is shown, searched and selected."""
+"""One line that always says how much is shown, searched and selected, and what was wrong with a query."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -11,14 +13,32 @@ from five_star.store.sanitize import one_line
 
 
 class StatusBar(Widget):
-    COMPONENT_CLASSES = {"status-bar--selected", "status-bar--nohits", "status-bar--dim"}
+    """Shows the browse screen's state; every field is bound to a reactive of the screen."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        padding: 0 1;
+        & > .status-bar--selected { text-style: bold; }
+        & > .status-bar--nohits { text-style: bold; }
+        & > .status-bar--problem { text-style: bold; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-bar--selected",
+        "status-bar--nohits",
+        "status-bar--problem",
+        "status-bar--dim",
+    }
 
     total: reactive[int] = reactive(0)
     selected: reactive[int] = reactive(0)
     grouping: reactive[Grouping] = reactive(Grouping.CITY)
-    query: reactive[str] = reactive("")
-    hit_count: reactive[int | None] = reactive(None)  # None: no search active
+    search_text: reactive[str] = reactive("")  # not `query`: that is DOMNode.query(), which Textual calls
+    hit_count: reactive[int | None] = reactive(None)  # None: no hits to count (no search, or a refused one)
     hit_position: reactive[int | None] = reactive(None)
+    problem: reactive[str] = reactive("")  # why a query was refused, or which parts of it were ignored
     note: reactive[str] = reactive("opening library…")  # shown instead of the counts while loading
     reading: reactive[bool] = reactive(True)  # the tree is up but the article texts are still being read
 
@@ -32,14 +52,17 @@ class StatusBar(Widget):
         text.append(f" · {order}", dim)
         if self.hit_count is not None:
             text.append(" · ")
-            query = f"“{one_line(self.query)}”"
+            query = f"“{one_line(self.search_text)}”"
             if self.hit_count == 0:
                 text.append(f"no hits for {query}", self.get_component_rich_style("status-bar--nohits"))
             else:
                 noun = "hit" if self.hit_count == 1 else "hits"
                 text.append(f"{self.hit_count:,} {noun} for {query}")
                 if self.hit_position is not None:
-                    text.append(f" (hit {self.hit_position + 1} of {self.hit_count}, n/N)", dim)
+                    text.append(f" (hit {self.hit_position + 1} of {self.hit_count})", dim)
+        if self.problem:
+            text.append(" · ")
+            text.append(one_line(self.problem), self.get_component_rich_style("status-bar--problem"))
         text.append(" · ")
         style = self.get_component_rich_style("status-bar--selected") if self.selected else dim
         text.append(f"{self.selected:,} selected", style)

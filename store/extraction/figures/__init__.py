@@ -11,7 +11,7 @@ value for; 不少于/及以上 are 以上 as before. A space joins numerals only
 number (``1.7 万``, ``五十 万元``, ``一 百 五 十``), never two complete ones (``百分之五十 二十多万人``).
 
 How it works, in order:
-1. ``fold`` maps full-width and traditional forms to the plain forms the patterns use, one character for
+1. ``plain_forms`` maps full-width and traditional forms to the plain forms the patterns use, one character for
    one character, so offsets in the folded text are offsets in the original text.
 2. One precompiled pattern finds every *candidate*: a number (with an optional range, 多/余 and scale word)
    followed by a unit or counted noun from the data files, or a 百分之 percentage.
@@ -25,6 +25,12 @@ cn2an; only scale words, consecutive-digit ranges (四五万) and Arabic decimal
 """
 from five_star.store.extraction.figures.find import find_figures
 from five_star.store.extraction.figures.numerals import parse_number
-from five_star.store.extraction.figures.rules import fold, rules, user_exclusions_path
+from five_star.store.extraction.figures.rules import (
+    CN_SCALES,
+    figure_rules,
+    plain_forms,
+    unit_table,
+    user_exclusions_path,
+)
 
-__all__ = ["find_figures", "fold", "parse_number", "rules", "user_exclusions_path"]
+__all__ = ["CN_SCALES", "figure_rules", "find_figures", "parse_number", "plain_forms", "unit_table", "user_exclusions_path"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 
 from five_star.store.extraction.figures.numerals import SPACES
 from five_star.store.extraction.figures.rules import (
@@ -15,7 +16,7 @@ from five_star.store.extraction.figures.rules import (
     CN_SCALES,
     QUOTES,
     SHORT_QUOTE_MAX,
-    Rules,
+    FigureRules,
     Unit,
 )
 
@@ -68,16 +69,22 @@ def short_quotes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def merged_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) spans in order, overlapping or touching ones joined (search's highlights use it too)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 class SpanSet:
     """Positions covered by any of some spans; membership by bisection, as texts may hold thousands."""
 
-    def __init__(self, spans: list[tuple[int, int]]):
-        merged: list[list[int]] = []
-        for start, end in sorted(spans):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        merged = merged_spans(spans)
         self.starts = [start for start, _ in merged]
         self.ends = [end for _, end in merged]
 
@@ -89,9 +96,7 @@ class SpanSet:
 class Candidate:
     """One pattern match, with the folded text it came from; the parts the rules ask for, read once."""
 
-    __slots__ = (
-        "match", "folded", "groups", "is_percent", "num_start", "numeral", "unit_surface", "is_chinese"
-    )
+    __slots__ = ("folded", "groups", "is_chinese", "is_percent", "match", "num_start", "numeral", "unit_surface")
 
     def __init__(self, match: re.Match, folded: str):
         self.match = match
@@ -108,13 +113,13 @@ class Candidate:
         return self.groups[name]
 
 
-def is_ordinal(c: Candidate, rules: Rules) -> bool:
+def is_ordinal(c: Candidate, rules: FigureRules) -> bool:
     """第一, 第 61 个, 第四期."""
     start = skip_spaces_back(c.folded, c.num_start)
     return ends_with_any(c.folded, start, rules.context.get("ordinal", ())) is not None
 
 
-def is_vague(c: Candidate, rules: Rules) -> bool:
+def is_vague(c: Candidate, rules: FigureRules) -> bool:
     """数十名, 上万人, 成千: a scale word with no digit before it, led by 数/上/成."""
     if c.numeral[:1] not in CN_SCALES:
         return False
@@ -128,7 +133,7 @@ def is_year(c: Candidate, unit: Unit) -> bool:
     return any(re.fullmatch(r"[12][0-9]{3}", n) for n in (c.group("num"), c.group("num2")) if n)
 
 
-def is_clock_minutes(c: Candidate, unit: Unit, rules: Rules) -> bool:
+def is_clock_minutes(c: Candidate, unit: Unit, rules: FigureRules) -> bool:
     """8时30分, 6点15分: minutes of a clock time, not a score."""
     if unit.surface != "分":
         return False
@@ -139,7 +144,7 @@ def is_clock_minutes(c: Candidate, unit: Unit, rules: Rules) -> bool:
     return c.folded[start - len(word) - 1] in "0123456789" + CN_NUMERAL
 
 
-def is_time_frame(c: Candidate, unit: Unit, rules: Rules, end: int) -> bool:
+def is_time_frame(c: Candidate, unit: Unit, rules: FigureRules, end: int) -> bool:
     """两年来, 过去的一年, 近三年, 五天后: a duration that places events in time rather than measuring."""
     if unit.kind != "duration":
         return False
@@ -148,7 +153,7 @@ def is_time_frame(c: Candidate, unit: Unit, rules: Rules, end: int) -> bool:
     return starts_with_any(c.folded, end, rules.context.get("timeframe_after", ())) is not None
 
 
-def is_discount_word(c: Candidate, unit: Unit, rules: Rules, end: int) -> bool:
+def is_discount_word(c: Candidate, unit: Unit, rules: FigureRules, end: int) -> bool:
     """这一折腾, 三折叠: 折 begins another word, it is no discount."""
     return unit.discount and starts_with_any(c.folded, end, rules.context.get("discount_word_after", ())) is not None
 
@@ -191,7 +196,7 @@ def is_bare_scale_idiom(c: Candidate, unit: Unit) -> bool:
     return next_char(c, c.match.end()) in CN_NUMERAL
 
 
-def is_indefinite_one(c: Candidate, unit: Unit, rules: Rules) -> bool:
+def is_indefinite_one(c: Candidate, unit: Unit, rules: FigureRules) -> bool:
     """一辆, 一幅, 一名“最美志愿者”: 一 with a measure word of things is an article. It counts after 每
     in its clause (每月召开一次, 每个支部确定一名), after 仅/各/至少 and the like, and for durations
     (利用一天时间), unless it is part of a word (每一户, 统一, 之一)."""

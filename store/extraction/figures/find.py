@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from five_star.store.extraction.figures.context import (
@@ -39,16 +40,16 @@ from five_star.store.extraction.figures.rules import (
     CN_NUMERAL,
     CN_SCALES,
     SIGNED_KINDS,
-    Rules,
+    FigureRules,
     Unit,
-    rules,
+    figure_rules,
 )
 from five_star.store.model import Figure
 
 # --- candidates to figures -------------------------------------------------------------------------------
 
 
-def _prefix_qualifier(folded: str, start: int, rules: Rules) -> tuple[str | None, int]:
+def _prefix_qualifier(folded: str, start: int, rules: FigureRules) -> tuple[str | None, int]:
     """A qualifier written before the number (近10万人次, 不少于1次) and where the figure then starts."""
     for surface in rules.before_words:
         begin = start - len(surface)
@@ -61,7 +62,7 @@ def _prefix_qualifier(folded: str, start: int, rules: Rules) -> tuple[str | None
     return None, start
 
 
-def _sign(folded: str, start: int, rules: Rules) -> tuple[int, int]:
+def _sign(folded: str, start: int, rules: FigureRules) -> tuple[int, int]:
     """-1 and the new start for 负3.9%, 零下4摄氏度, 增长-2.1%; a hyphen after a number or a unit
     (2.5亿年-6500万年, 3-5) joins a range instead."""
     word = ends_with_any(folded, start, rules.context.get("negative", ()))
@@ -70,13 +71,15 @@ def _sign(folded: str, start: int, rules: Rules) -> tuple[int, int]:
     begin = start - len(word)
     if word == "-" and begin > 0:
         before = folded[begin - 1]
-        if before.isascii() and before.isalnum() or before in CN_NUMERAL or before in rules.unit_final:
+        if (before.isascii() and before.isalnum()) or before in CN_NUMERAL or before in rules.unit_final:
             return 1, start
     return -1, begin
 
 
 def _quantity_value(c: Candidate, unit: Unit, first: str) -> tuple[Decimal, Decimal | None] | None:
     """(value, value_max) in the base unit, scale words and the unit's factor applied."""
+    value: Decimal
+    value_max: Decimal | None
     second = c.group("num2")
     if second:
         if c.group("u1") and SPACES.sub("", c.group("u1")) != c.unit_surface:
@@ -104,7 +107,7 @@ def _quantity_value(c: Candidate, unit: Unit, first: str) -> tuple[Decimal, Deci
     return value, value_max
 
 
-def _scale_led_unit(c: Candidate, rules: Rules) -> Unit | None:
+def _scale_led_unit(c: Candidate, rules: FigureRules) -> Unit | None:
     """12千米, 2.3千克, 3百分点: the number's last scale word begins a unit of its own."""
     numeral = c.group("num")
     if len(numeral) < 2 or numeral[-1] not in CN_SCALES or c.group("scale") or c.group("num2"):
@@ -118,7 +121,7 @@ def _scale_led_unit(c: Candidate, rules: Rules) -> Unit | None:
     return None
 
 
-def _time_after_classifier(c: Candidate, rules: Rules) -> tuple[Unit, str, int] | None:
+def _time_after_classifier(c: Candidate, rules: FigureRules) -> tuple[Unit, str, int] | None:
     """3个多小时, 一个多月: 多/余 sits between 个 and the unit of time it belongs to."""
     if c.unit_surface != "个" or c.group("after") or c.group("half"):
         return None
@@ -132,7 +135,7 @@ def _time_after_classifier(c: Candidate, rules: Rules) -> tuple[Unit, str, int] 
     return None
 
 
-def _unit_and_end(c: Candidate, rules: Rules) -> tuple[Unit, str | None, int]:
+def _unit_and_end(c: Candidate, rules: FigureRules) -> tuple[Unit, str | None, int]:
     """The unit, a qualifier written after it (以上, 左右, 两年多), and where the figure ends."""
     split = _time_after_classifier(c, rules)
     if split is not None:
@@ -155,7 +158,7 @@ def _unit_and_end(c: Candidate, rules: Rules) -> tuple[Unit, str | None, int]:
     return unit, qualifier, end
 
 
-def _not_a_quantity(c: Candidate, unit: Unit, rules: Rules, end: int) -> bool:
+def _not_a_quantity(c: Candidate, unit: Unit, rules: FigureRules, end: int) -> bool:
     """The context rules, cheapest first; any one of them is enough to drop the candidate."""
     return (
         unit.kind == "none"
@@ -181,7 +184,7 @@ def _lost_digit(c: Candidate) -> bool:
     return bool(c.group("lost")) and num.startswith("0") and not num.startswith("0.")
 
 
-def _quantity(c: Candidate, rules: Rules, text: str) -> Figure | None:
+def _quantity(c: Candidate, rules: FigureRules, text: str) -> Figure | None:
     unit, qualifier_after, end = _unit_and_end(c, rules)
     if _not_a_quantity(c, unit, rules, end):
         return None
@@ -224,7 +227,7 @@ def _longest_numeral_prefix(numeral: str, start: int) -> tuple[tuple | None, int
     return None, start
 
 
-def _percent(c: Candidate, rules: Rules, text: str) -> Figure | None:
+def _percent(c: Candidate, rules: FigureRules, text: str) -> Figure | None:
     """百分之五十, 千分之2.4, 百分之五到百分之十: the value is in %."""
     factor = {"百": Decimal(1), "千": Decimal("0.1"), "万": Decimal("0.01")}[c.group("pfx")]
     end = c.match.end()
@@ -255,7 +258,7 @@ def _percent(c: Candidate, rules: Rules, text: str) -> Figure | None:
     )
 
 
-def _interpret(c: Candidate, rules: Rules, text: str) -> Figure | None:
+def _interpret(c: Candidate, rules: FigureRules, text: str) -> Figure | None:
     if is_ordinal(c, rules) or is_vague(c, rules):
         return None
     if c.is_percent:
@@ -263,7 +266,7 @@ def _interpret(c: Candidate, rules: Rules, text: str) -> Figure | None:
     return _quantity(c, rules, text)
 
 
-def _excluded_spans(folded: str, rules: Rules) -> list[tuple[int, int]]:
+def _excluded_spans(folded: str, rules: FigureRules) -> list[tuple[int, int]]:
     """Phrases from figure_exclusions.txt, and web addresses (their %28 and 2020% are escapes)."""
     return [m.span() for m in URL.finditer(folded)] + [m.span() for m in rules.exclusions.finditer(folded)]
 
@@ -272,8 +275,8 @@ def find_figures(text: str) -> list[Figure]:
     """Every figure in ``text``, in order, never overlapping; ``text[f.start:f.end] == f.text``."""
     if not isinstance(text, str) or not text:
         return []
-    r = rules()
-    folded = text.translate(r.fold)
+    r = figure_rules()
+    folded = text.translate(r.plain_table)
     match = r.pattern.search(folded)
     if match is None:
         return []
@@ -288,7 +291,9 @@ def find_figures(text: str) -> list[Figure]:
     return figures
 
 
-def _figure_at(match, folded, text, r: Rules, excluded, quoted) -> tuple[Figure | None, int]:
+def _figure_at(
+    match: re.Match[str], folded: str, text: str, r: FigureRules, excluded: SpanSet, quoted: SpanSet
+) -> tuple[Figure | None, int]:
     """The figure a match stands for, and where to look for the next one.
 
     A range that does not read as one (2.5亿年~6500万年 runs backwards) is two figures: the first
@@ -302,7 +307,7 @@ def _figure_at(match, folded, text, r: Rules, excluded, quoted) -> tuple[Figure 
     return figure, match.start("num2")
 
 
-def _accepted(c: Candidate, r: Rules, text: str, excluded, quoted) -> Figure | None:
+def _accepted(c: Candidate, r: FigureRules, text: str, excluded: SpanSet, quoted: SpanSet) -> Figure | None:
     if c.num_start in excluded or c.num_start in quoted:
         return None
     return _interpret(c, r, text)

@@ -30,7 +30,7 @@ def scale_of(scales: str) -> Decimal:
     return value
 
 
-def _cn2an(numeral: str) -> Decimal | None:
+def cn2an_value(numeral: str) -> Decimal | None:
     """cn2an's reading of a Chinese or mixed numeral, or None when it is not a well-formed number."""
     try:
         result = cn2an.cn2an(numeral, "smart")
@@ -73,7 +73,7 @@ def parse_number(numeral: str) -> Decimal | None:
         return None  # 一二三, 二〇二三: lists, codes and years, not amounts (digits after 点 are decimals)
     if numeral[0] in CN_SCALES and numeral[0] != "十":
         numeral = "一" + numeral  # 百余, 千万 read as 一百, 一千万
-    return _cn2an(numeral)
+    return cn2an_value(numeral)
 
 
 def _has_adjacent_digits(numeral: str) -> bool:

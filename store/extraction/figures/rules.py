@@ -1,16 +1,22 @@
-"""The figure rules: units, qualifiers, context words and exclusions from the data files, compiled once."""
+"""The figure rules: units, qualifiers, context words and exclusions from the data files, compiled once.
+
+Each table is checked as it is read: a row with an unknown kind, flag, position or role, or a factor
+that is not a number, stops the run with the file and line, rather than silently never matching.
+"""
 
 from __future__ import annotations
 
-import csv
 import re
+from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
-from decimal import Decimal
-from functools import lru_cache
-from importlib.resources import files
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from five_star.store.extraction.gazetteer import village_short_name
 from five_star.store.locations import config_dir
+from five_star.store.model import FIGURE_KINDS
+from five_star.store.resources import Row, derived, divisions, table, user_words, word_list
 
 # --- data ------------------------------------------------------------------------------------------------
 
@@ -50,7 +56,7 @@ class Unit:
 
 
 @dataclass(frozen=True)
-class Rules:
+class FigureRules:
     units: dict[str, Unit]
     before: dict[str, tuple[str, str]]  # surface -> (qualifier, characters it must not follow)
     inner: dict[str, str]
@@ -61,49 +67,78 @@ class Rules:
     before_words: tuple[str, ...]  # the ``before`` qualifiers, longest first (as all word tuples here)
     after_words: tuple[str, ...]
     unit_final: frozenset[str]  # last characters of units: a hyphen after one joins a range
-    exclusions: re.Pattern
-    pattern: re.Pattern
-    fold: dict[int, str]
+    exclusions: re.Pattern[str]
+    pattern: re.Pattern[str]
+    plain_table: dict[int, str]  # for ``str.translate``: see ``plain_forms``
 
 
-def _data_lines(name: str) -> list[list[str]]:
-    """Rows of a tab-separated data file, without comments and blank lines."""
-    text = (files("five_star.store") / "data" / name).read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        rows.append([cell.strip() for cell in line.split("\t")])
-    return rows
+# What each column may hold; anything else is a typo that would otherwise never match.
+_KINDS = (*FIGURE_KINDS, "none")
+_UNIT_FLAGS = ("arabic", "half", "money_alone", "discount")
+_COUNTED_USES = ("set", "nda", "scaled")
+_POSITIONS = ("before", "inner", "after")
+_QUALIFIERS = ("多", "余", "近", "约", "以上", "超过", "左右", "以下")
+_CONTEXT_ROLES = (
+    "ordinal", "vague", "clock", "negative", "timeframe_before", "timeframe_after", "discount_word_after",
+    "one_cue", "one_cue_before", "one_not_after",
+)
 
 
-def _load_units() -> dict[str, Unit]:
+def _checked(row: Row, index: int, what: str, allowed: Iterable[str]) -> str:
+    value = row[index]
+    if value not in allowed:
+        raise row.fault(f"unknown {what} “{value}” (expected one of {', '.join(allowed)})")
+    return value
+
+
+def _factor(row: Row) -> Decimal:
+    try:
+        factor = Decimal(row[3])
+    except InvalidOperation:
+        factor = Decimal("NaN")
+    if not factor.is_finite():
+        raise row.fault(f"the factor “{row[3]}” is not a number")
+    return factor
+
+
+@derived
+def unit_table() -> dict[str, Unit]:
+    """Measure words (``units.tsv``) and counted nouns (``counted_nouns.tsv``) by written form.
+
+    Search reads the stored unit of a written one here too (``unit:万元`` is 元), so both agree.
+    """
     units: dict[str, Unit] = {}
-    for row in _data_lines("units.tsv"):
-        surface, unit, kind, factor, *rest = row + [""]
-        flags = set(filter(None, (rest[0] if rest else "").split(",")))
-        units[surface] = Unit(
-            surface,
-            unit,
-            kind,
-            Decimal(factor),
+    for row in table("units.tsv", 4, 5):
+        flags = {flag.strip() for flag in row.cell(4).split(",") if flag.strip()}
+        unknown = sorted(flags - set(_UNIT_FLAGS))
+        if unknown:
+            raise row.fault(f"unknown flag “{unknown[0]}” (expected one of {', '.join(_UNIT_FLAGS)})")
+        units[row[0]] = Unit(
+            row[0],
+            row[1],
+            _checked(row, 2, "kind", _KINDS),
+            _factor(row),
             arabic_only="arabic" in flags,
             takes_half="half" in flags,
             money_alone="money_alone" in flags,
             discount="discount" in flags,
         )
-    for noun, kind, use in _data_lines("counted_nouns.tsv"):
+    for row in table("counted_nouns.tsv", 3, 3):
+        noun, kind, use = row[0], _checked(row, 1, "kind", _KINDS), _checked(row, 2, "use", _COUNTED_USES)
         # a measure word of the same spelling wins: it is the more general reading
         units.setdefault(noun, Unit(noun, noun, kind, Decimal(1), use=use))
     return units
 
 
-def _load_qualifiers() -> tuple[dict, dict, dict]:
-    before, inner, after = {}, {}, {}
-    for row in _data_lines("qualifiers.tsv"):
-        surface, qualifier, position, *rest = row
+def _load_qualifiers() -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, str]]:
+    before: dict[str, tuple[str, str]] = {}
+    inner: dict[str, str] = {}
+    after: dict[str, str] = {}
+    for row in table("qualifiers.tsv", 3, 4):
+        surface, qualifier = row[0], _checked(row, 1, "qualifier", _QUALIFIERS)
+        position = _checked(row, 2, "position", _POSITIONS)
         if position == "before":
-            before[surface] = (qualifier, rest[0] if rest else "")
+            before[surface] = (qualifier, row.cell(3))
         elif position == "inner":
             inner[surface] = qualifier
         else:
@@ -113,8 +148,8 @@ def _load_qualifiers() -> tuple[dict, dict, dict]:
 
 def _load_context() -> dict[str, tuple[str, ...]]:
     roles: dict[str, list[str]] = {}
-    for word, role in _data_lines("figure_context.tsv"):
-        roles.setdefault(role, []).append(word)
+    for row in table("figure_context.tsv", 2, 2):
+        roles.setdefault(_checked(row, 1, "role", _CONTEXT_ROLES), []).append(row[0])
     return {role: _longest_first(words) for role, words in roles.items()}
 
 
@@ -123,48 +158,36 @@ def user_exclusions_path() -> Path:
     return config_dir() / "figure_exclusions.txt"
 
 
-def _phrases(text: str) -> set[str]:
-    return {line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")}
-
-
 def _load_exclusions() -> set[str]:
-    bundled = files("five_star.store") / "data" / "figure_exclusions.txt"
-    phrases = _phrases(bundled.read_text(encoding="utf-8"))
-    try:
-        phrases |= _phrases(user_exclusions_path().read_text(encoding="utf-8", errors="replace"))
-    except OSError:  # no file of one's own is the usual case
-        pass
+    phrases = set(word_list("figure_exclusions.txt"))
+    with suppress(OSError):  # no file of one's own is the usual case
+        phrases |= user_words(user_exclusions_path().read_text(encoding="utf-8", errors="replace"))
     return phrases
 
 
-# How the gazetteer's committee names are written in news: 张千村民委员会 → 张千村.
-_COMMITTEE = {"社区居民委员会": "社区", "村民委员会": "村", "居民委员会": "社区", "村委会": "村", "居委会": "社区"}
-_COMMITTEE_END = re.compile("(" + "|".join(_COMMITTEE) + ")$")
 _PLACE_SUFFIXES = ("村", "镇", "乡", "社区", "街道", "区", "县", "市")
 
 
-def _gazetteer_look_alikes(pattern: re.Pattern) -> set[str]:
-    """Henan place names that read like counts (三家店镇, 四棵树乡, 八十亩地村, 张千村), as written in news:
-    the committee ending dropped, the 村/镇/乡 kept, so that 种了四棵树 still counts trees."""
-    path = files("five_star.store") / "data" / "henan_divisions.csv"
-    if not path.is_file():
-        return set()
+def _gazetteer_look_alikes(pattern: re.Pattern[str]) -> set[str]:
+    """Henan place names that read like counts (三家店镇, 四棵树乡, 八十亩地村, 张千村), as written in news
+    (a village without its committee ending, ``village_short_name``), the 村/镇/乡 kept, so that
+    种了四棵树 still counts trees."""
     names = set()
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            name = row.get("name") or ""
-            if not any(ch in CN_NUMERAL for ch in name) or not pattern.search(name):
-                continue
-            name = _COMMITTEE_END.sub(lambda m: _COMMITTEE[m.group(1)], name)
-            if name.endswith(_PLACE_SUFFIXES):
-                names.add(name)
+    for division in divisions():
+        name = division.name
+        if not any(ch in CN_NUMERAL for ch in name) or not pattern.search(name):
+            continue
+        if division.level == "village":
+            name = village_short_name(name)
+        if name.endswith(_PLACE_SUFFIXES):
+            names.add(name)
     return names
 
 
-def _alternation(words, gap: str = "") -> str:
+def _alternation(words: Iterable[str], gap: str = "") -> str:
     """A regex alternation of ``words`` as a character trie, so the longest word wins and matching stays
     fast; ``gap`` is allowed between the characters of a word (OCR spaces: 个 百 分 点)."""
-    trie: dict = {}
+    trie: dict[str, dict] = {}
     for word in words:
         node = trie
         for ch in word:
@@ -244,21 +267,21 @@ def _compile(units: dict[str, Unit], inner: dict[str, str], after: dict[str, str
     return re.compile(f"{percent}|{quantity}")
 
 
-def _longest_first(words) -> tuple[str, ...]:
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-@lru_cache(maxsize=1)
-def rules() -> Rules:
+@derived
+def figure_rules() -> FigureRules:
     """All data files, loaded and compiled once per process."""
-    units = _load_units()
+    units = unit_table()
     before, inner, after = _load_qualifiers()
     context = _load_context()
     exclusions = _load_exclusions()
     pattern = _compile(units, inner, after)
     words = [*units, *before, *inner, *after, *exclusions, *(w for ws in context.values() for w in ws)]
     vocabulary = set(CN_NUMERAL + "点几".join(words))
-    return Rules(
+    return FigureRules(
         units=units,
         before=before,
         inner=inner,
@@ -271,21 +294,21 @@ def rules() -> Rules:
         unit_final=frozenset(surface[-1] for surface in units),
         exclusions=re.compile(_alternation(exclusions | _gazetteer_look_alikes(pattern))),
         pattern=pattern,
-        fold=_fold_table(vocabulary),
+        plain_table=_plain_table(vocabulary),
     )
 
 
-# --- folding ---------------------------------------------------------------------------------------------
+# --- plain forms ---------------------------------------------------------------------------------------------
 
 _FULL_WIDTH = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}  # １２％．，
 _SPACES_AND_DASHES = {0x3000: " ", 0xA0: " ", 0x2212: "-", 0xFE6A: "%"}
 
 
-def _fold_table(vocabulary: set[str]) -> dict[int, str]:
+def _plain_table(vocabulary: set[str]) -> dict[int, str]:
     """Full-width ASCII to ASCII, and the traditional form of every character the data files use to
     its simplified form, where both are one character (萬→万, 個→个, 兩→两). The pipeline already
     converts to simplified; this keeps ``find_figures`` right on text that did not go through it."""
-    from opencc import OpenCC
+    from opencc import OpenCC  # lazy for start-up time: only compiling the rules needs it
 
     to_traditional = OpenCC("s2t")
     table = dict(_FULL_WIDTH) | _SPACES_AND_DASHES
@@ -296,6 +319,6 @@ def _fold_table(vocabulary: set[str]) -> dict[int, str]:
     return table
 
 
-def fold(text: str) -> str:
-    """Plain forms for matching; always the same length as ``text``."""
-    return text.translate(rules().fold)
+def plain_forms(text: str) -> str:
+    """Plain forms for matching; always the same length as ``text`` (unlike search's ``fold``)."""
+    return text.translate(figure_rules().plain_table)

@@ -19,8 +19,8 @@ The query language (``parse_query`` accepts any string and never raises):
   in that field (``city:漯河`` matches 漯河市); ``city:未定位`` finds articles with no city.
   ``kind:photo`` / ``kind:article`` filter items; ``kind:money`` (or people, count, area, ...) asks for
   a figure of that kind.
-- Figure tests: ``unit:万元`` ``value>=1000000`` (also ``>``, ``<``, ``<=``, ``=``; values may carry a scale:
-  ``value>=100万``). All figure tests of a query must hold for one and the same figure: ``unit:元
+- Figure tests: ``unit:万元`` ``value>=1000000`` (also ``>``, ``<``, ``<=``, ``=``; values are read as the
+  figures' own numerals are, so they may carry a scale or be written in Chinese: ``value>=100万``, ``value>=一百万``). All figure tests of a query must hold for one and the same figure: ``unit:元
   value>=1000000`` means a money figure of at least a million, not any amount of money plus any big number.
   Units are compared as stored, without scale: ``unit:万元`` is read as 元 (a figure of 5000元 matches;
   ask ``value>=10000`` for size). A range (四五万) matches a comparison when any value in it satisfies it.

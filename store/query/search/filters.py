@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from operator import itemgetter
+from typing import TypeGuard
 
 from five_star.store.model import Article
 from five_star.store.query.search.fold import fold
@@ -60,7 +61,7 @@ class Facets:
         return self.bits.union(found for value, found in values.items() if test.value in value)
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     """A value that orders with the others (NaN, which a hand-edited library could hold, would unsort them)."""
     return isinstance(value, (int, float)) and value == value
 
@@ -96,10 +97,8 @@ class FigureSets:
         self.by_kind = {kind: self.bits.of(found) for kind, found in by_kind.items()}
 
     def figures(self, test: FigureTest) -> int:
-        if test.attribute == "unit":
-            return self.by_unit.get(test.value, 0)
-        if test.attribute == "kind":
-            return self.by_kind.get(test.value, 0)
+        if isinstance(test.value, str):  # a unit or a kind; a value test holds a number
+            return (self.by_unit if test.attribute == "unit" else self.by_kind).get(test.value, 0)
         return self._compared(test.op, test.value)
 
     def _compared(self, op: str, bound: float) -> int:

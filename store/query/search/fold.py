@@ -28,18 +28,18 @@ def _dropped(ch: str) -> bool:
 
 def _bulk_t2s() -> dict[str, str]:
     """OpenCC t2s for every CJK character on its own (one call, characters kept apart by newlines)."""
-    from opencc import OpenCC
+    from opencc import OpenCC  # lazy for start-up time: only the folding table, built once, needs it
 
     converter = OpenCC("t2s")
     chars = [chr(cp) for low, high in _CJK_BLOCKS for cp in range(low, high + 1)]
     converted = converter.convert("\n".join(chars)).split("\n")
     if len(converted) != len(chars):  # a converter that joined characters: ask one by one instead
         converted = [converter.convert(ch) for ch in chars]
-    return {ch: to for ch, to in zip(chars, converted) if to != ch}
+    return {ch: to for ch, to in zip(chars, converted, strict=True) if to != ch}
 
 
 def _fold_once(text: str, simplified: dict[str, str]) -> str:
-    out = []
+    out: list[str] = []
     for ch in text:
         for part in unicodedata.normalize("NFKC", ch):
             out.extend(c for c in simplified.get(part, part).lower() if not _dropped(c))

@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from five_star.store.extraction.figures.context import merged_spans
 from five_star.store.query.search.fold import fold_origins
-
-if TYPE_CHECKING:
-    from five_star.store.query.search.index import SearchIndex
-
-
 
 # ---- hits ------------------------------------------------------------------------------------------------
 
 Span = tuple[str, int, int]
+
+
+class SpanFinder(Protocol):
+    """What ``SpanSource`` asks of the index: ``SearchIndex`` imports this module to build hits, so this
+    module names the two methods it needs rather than importing it back."""
+
+    def position(self, article_id: str) -> int: ...
+
+    def spans(self, number: int, needles: tuple[str, ...]) -> list[Span]: ...
 _new_tuple = tuple.__new__
 
 
@@ -44,13 +49,12 @@ class Hit(tuple):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Hit):
             return NotImplemented
+        # Defining __eq__ leaves Hit unhashable, as it should be: equality looks at the spans, worked out late.
         return (self.article_id, self.score, self.spans) == (other.article_id, other.score, other.spans)
 
     def __ne__(self, other: object) -> bool:
         equal = self.__eq__(other)
         return equal if equal is NotImplemented else not equal
-
-    __hash__ = None  # equality looks at the spans, which are worked out late
 
     def __repr__(self) -> str:
         return f"Hit({self.article_id!r}, {self.score!r}, {self.spans!r})"
@@ -59,10 +63,11 @@ class Hit(tuple):
 class SpanSource:
     """The spans of one search's hits, each article's found once, when first asked for."""
 
-    __slots__ = ("index", "needles", "found")
+    __slots__ = ("found", "index", "needles")
 
-    def __init__(self, index: SearchIndex, needles: tuple[str, ...]) -> None:
-        self.index, self.needles, self.found = index, needles, {}
+    def __init__(self, index: SpanFinder, needles: tuple[str, ...]) -> None:
+        self.index, self.needles = index, needles
+        self.found: dict[str, list[Span]] = {}
 
     def spans(self, article_id: str) -> list[Span]:
         spans = self.found.get(article_id)
@@ -107,16 +112,7 @@ def find_spans(original: str, folded: str, needles: Iterable[str], field_name: s
         return []
     origins = fold_origins(original)
     spans: list[Span] = []
-    for start, end in _merged(found):
+    for start, end in merged_spans(found):
         spans.append((field_name, origins[start], origins[end - 1] + 1))
     return spans
 
-
-def _merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(start, end) for start, end in merged]

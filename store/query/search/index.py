@@ -42,7 +42,7 @@ class SearchIndex:
         with gc_paused():
             self._titles = [fold(a.title or "") for a in self.articles]
             # "\n" never survives folding, so a query can never match across the title/text seam.
-            self._docs = [title + "\n" + fold(a.text) for title, a in zip(self._titles, self.articles)]
+            self._docs = [title + "\n" + fold(a.text) for title, a in zip(self._titles, self.articles, strict=True)]
             self._facets = Facets(self.articles, self._bits)
             self._figures = FigureSets(self.articles, self._bits)
         self._index: Indexes | None = None
@@ -143,6 +143,7 @@ class SearchIndex:
         index = self._index
         # Thousands of short-lived hits: collecting in the middle would only promote them to older generations,
         # and the full collections that follow rescan the whole loaded library (hundreds of ms at 20,000).
+        groups: list[tuple[float, Iterable[str]]]
         with gc_paused():
             if index is None:
                 ids = self._ids
@@ -164,7 +165,7 @@ class SearchIndex:
         ranked = sorted(scores, key=lambda n: (-scores[n], n))
         groups = [(score, list(group)) for score, group in groupby(ranked, key=scores.__getitem__)]
         unscored = [n for n in numbers if n not in scores]
-        return groups + [(0.0, unscored)] if unscored else groups
+        return [*groups, (0.0, unscored)] if unscored else groups
 
     def _ranked_by_index(self, index: Indexes, result: int, query: Query) -> list[tuple[float, int]]:
         """The same groups as ``_ranked``, as sets, with title and run hits taken from the index."""

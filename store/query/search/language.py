@@ -7,24 +7,21 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-from importlib.resources import files
 
+from five_star.store.extraction.figures import CN_SCALES, parse_number, unit_table
 from five_star.store.extraction.vocabulary import domain_tokenizer
 from five_star.store.model import ARTICLE_KINDS, FIGURE_KINDS
 from five_star.store.query.search.fold import fold, fold_table
+from five_star.store.resources import derived
 
 # ---- queries ---------------------------------------------------------------------------------------------
 
 FIELDS = ("city", "county", "program", "star", "author", "source", "kind")
 NO_CITY = ("未定位", "none")
 COMPARISONS = (">=", "<=", ">", "<", "=")
-SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 _FILTER = re.compile(r"([a-z]+):(.*)", re.S)
 _COMPARISON = re.compile(r"value(>=|<=|>|<|=|:)(.*)", re.S)
-_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)([十百千万亿]*)")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
@@ -107,7 +104,9 @@ def _tokens(q: str) -> Iterator[_Token]:
             continue
         negated = q[i] in "-－"
         i += negated
-        parts, head, quoted = [], None, False
+        parts: list[str] = []
+        head: str | None = None
+        quoted = False
         while i < n and not q[i].isspace():
             if q[i] in _QUOTES:
                 if head is None:
@@ -160,39 +159,24 @@ def _take_filter(token: _Token, draft: _Draft) -> bool:
 
 
 def _take_comparison(op: str, written: str, negated: bool, draft: _Draft) -> None:
-    number = parse_number(written)
+    # The figures' own numeral reading: 1000000, 1,000,000, 100万, 1.2亿, and Chinese numerals (一百万) too.
+    number = parse_number(fold(written))
     if number is None:
         draft.warnings.append(f"value{op}{written}: not a number")
         return
-    draft.figure.append(FigureTest("value", "=" if op == ":" else op, number, negated))
+    draft.figure.append(FigureTest("value", "=" if op == ":" else op, float(number), negated))
 
 
-def parse_number(written: str) -> float | None:
-    """``1000000``, ``1,000,000``, ``100万``, ``1.2亿`` → a number; anything else → None."""
-    match = _NUMBER.fullmatch(fold(written).replace(",", ""))
-    if not match:
-        return None
-    try:
-        value = Decimal(match.group(1))
-    except InvalidOperation:
-        return None
-    for scale in match.group(2):
-        value *= SCALES[scale]
-    return float(value)
-
-
-@lru_cache(maxsize=1)
-def _unit_table() -> dict[str, str]:
-    """Written unit -> stored unit, from the figures' own unit table (first two columns of units.tsv)."""
-    text = (files("five_star.store") / "data" / "units.tsv").read_text(encoding="utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {fold(row[0].strip()): fold(row[1].strip()) for row in rows if len(row) >= 2}
+@derived
+def _stored_units() -> dict[str, str]:
+    """Written unit -> stored unit, folded, from the figures' own unit table."""
+    return {fold(surface): fold(unit.unit) for surface, unit in unit_table().items()}
 
 
 def base_unit(written: str) -> str:
     """The unit a figure stores for ``written``: scale words belong to the number (万元 → 元, 千米 → 公里)."""
-    units = _unit_table()
-    unscaled = written.lstrip("".join(SCALES)) or written
+    units = _stored_units()
+    unscaled = written.lstrip(CN_SCALES) or written
     return units.get(written) or units.get(unscaled) or unscaled
 
 

@@ -87,9 +87,9 @@ class Postings:
         for key, found in self.postings.items():
             if key > 0xFFFF:
                 starting[key & 0xFFFF].append(found)
-        for unit, found in starting.items():
+        for unit, pieces in starting.items():
             last = self.postings.get(unit)
-            self.postings[unit] = self.bits.compact(self.bits.union(found if last is None else [*found, last]))
+            self.postings[unit] = self.bits.compact(self.bits.union(pieces if last is None else [*pieces, last]))
 
     def _frequent_words(self) -> list[str]:
         texts = self.texts

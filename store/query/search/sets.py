@@ -19,7 +19,7 @@ class Bits:
     and converting to and from lists of numbers takes a few C-level passes, no Python loop.
     """
 
-    __slots__ = ("size", "all", "_numbers")
+    __slots__ = ("_numbers", "all", "size")
 
     def __init__(self, size: int) -> None:
         self.size = size

@@ -1,0 +1,169 @@
+"""Issue 12: no path that loses data. Reindex keeps pages it cannot read, backups have generations, a
+symlinked library is written through, odd --db targets get one line, a killed export leaves no temp."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from five_star.store.errors import FiveStarError
+from five_star.store.library.ingest import ingest, reindex
+from five_star.store.library.library import Library
+from five_star.store.library.storage import backup_path, backup_paths, write_atomically
+from five_star.tui.cli import main
+from helpers.library import seeds_library
+
+
+@pytest.fixture
+def library(tmp_path_factory, tmp_path):
+    path = tmp_path / "library.json"
+    shutil.copy(seeds_library(tmp_path_factory), path)
+    return path
+
+
+def _drop_raw_rows(path):
+    data = json.loads(path.read_text("utf-8"))
+    data["raw"] = {}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_reindex_keeps_the_articles_of_pages_whose_raw_text_is_gone(library):
+    with Library.open(library) as lib:
+        before = [a.to_dict() for a in lib.articles()]
+        pages = lib.page_count
+    _drop_raw_rows(library)
+    with Library.open(library) as lib:
+        report = reindex(lib)
+        after = [a.to_dict() for a in lib.articles()]
+    assert after == before and report.articles_removed == 0
+    assert len(report.skipped) == pages
+    assert all("raw text is missing" in reason for _, reason in report.skipped)
+
+
+def test_reindex_from_the_cli_says_which_pages_it_kept(library, capsys):
+    _drop_raw_rows(library)
+    with Library.open(library) as lib:
+        count = len(lib.articles())
+    assert main(["--db", str(library), "reindex"]) == 0
+    out = capsys.readouterr().out
+    assert "raw text is missing" in out
+    with Library.open(library) as lib:
+        assert len(lib.articles()) == count
+
+
+def test_backups_keep_three_generations(tmp_path):
+    path = tmp_path / "db.json"
+    for n in range(5):
+        write_atomically(path, f"v{n}".encode(), keep_backup=True)
+    assert [p.read_bytes() for p in backup_paths(path)] == [b"v3", b"v2", b"v1"]
+    assert not (tmp_path / "db.json.bak.3").exists()
+
+
+def test_a_damaged_library_names_the_newest_backup_that_reads(library, tmp_path):
+    good = library.read_bytes()
+    backup_path(library, 2).write_bytes(good)
+    backup_path(library, 1).write_bytes(good[:100])  # a bad generation is passed over
+    library.write_bytes(good[:200])
+    with pytest.raises(FiveStarError) as caught:
+        Library.open(library)
+    message = str(caught.value)
+    assert "\n" not in message and str(backup_path(library, 2)) in message
+
+
+def test_a_symlinked_library_is_written_through_to_its_target(library, tmp_path):
+    link = tmp_path / "link.json"
+    link.symlink_to(library)
+    page = tmp_path / "page.txt"
+    page.write_text("舞阳县召开“五星”支部创建推进会\n\n舞阳县各村党支部书记参加会议，部署红色物业工作。\n", encoding="utf-8")
+    before = library.read_bytes()
+    with Library.open(link) as lib:
+        ingest(lib, [page])
+    assert link.is_symlink() and os.readlink(link) == str(library)
+    assert library.read_bytes() != before
+    assert (tmp_path / "library.json.lock").exists() and not (tmp_path / "link.json.lock").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "devnull", "folder"])
+def test_a_db_that_is_no_file_gets_one_line_and_no_hang(tmp_path, capsys, kind):
+    if kind == "fifo":
+        target = tmp_path / "pipe.json"
+        os.mkfifo(target)
+    elif kind == "devnull":
+        target = "/dev/null"
+    else:
+        target = tmp_path
+    started = time.monotonic()
+    assert main(["--db", str(target), "stats"]) == 1
+    assert time.monotonic() - started < 10
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(target) in err
+    assert "damaged" not in err and "move" not in err
+
+
+def _read_only_bind_possible() -> bool:
+    return shutil.which("unshare") is not None and subprocess.run(
+        ["unshare", "-rm", "true"], capture_output=True
+    ).returncode == 0
+
+
+@pytest.mark.slow
+def test_a_read_only_library_folder_gives_one_line_and_changes_nothing(library, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("漯河市红色物业工作推进会召开\n\n会议部署了红色物业工作。\n", encoding="utf-8")
+    before = library.read_bytes()
+    command = [sys.executable, "-m", "five_star.tui.cli", "--db", str(library), "ingest", str(page)]
+    if os.geteuid() != 0:
+        os.chmod(library.parent, 0o555)
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        finally:
+            os.chmod(library.parent, 0o755)
+    elif _read_only_bind_possible():
+        script = f'mount --bind -o ro "{library.parent}" "{library.parent}" && exec "$@"'
+        result = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", *command], capture_output=True, text=True, timeout=120)
+        if "mount" in result.stderr and result.returncode != 1:
+            pytest.skip(f"a read-only bind mount is not possible here: {result.stderr.strip()}")
+    else:
+        pytest.skip("running as root, where chmod cannot refuse a write, and no unshare for a read-only bind")
+    assert result.returncode == 1, result.stderr
+    err = result.stderr.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and str(library) in err
+    assert library.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_killed_write_leaves_a_temp_that_the_next_export_removes(library, tmp_path):
+    target = tmp_path / "out.csv"
+    child = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from five_star.store.library.storage import write_atomically\n"
+        "def chunks():\n"
+        "    yield b'a' * 65536\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    yield b'never'\n"
+        "write_atomically(Path(sys.argv[1]), chunks())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", child, str(target)], capture_output=True, timeout=60)
+    assert result.returncode == -9
+    leftovers = list(tmp_path.glob("out.csv.*.tmp"))
+    assert leftovers and not target.exists()  # what a SIGKILL mid-write leaves: a named temp, no out.csv
+    old = time.time() - 3600
+    for leftover in leftovers:
+        os.utime(leftover, (old, old))
+    assert main(["--db", str(library), "export", "-o", str(target)]) == 0
+    assert target.exists() and not list(tmp_path.glob("out.csv.*.tmp"))
+
+
+def test_a_fresh_temp_of_an_export_at_work_is_left_alone(library, tmp_path):
+    target = tmp_path / "out.csv"
+    busy = tmp_path / "out.csv.abcd1234.tmp"
+    busy.write_bytes(b"partial")
+    assert main(["--db", str(library), "export", "-o", str(target)]) == 0
+    assert busy.exists()
