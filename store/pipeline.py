@@ -33,6 +33,7 @@ from five_star.store.reading.repair import (
     repair_line,
 )
 from five_star.store.resources import ResourceError
+from five_star.store.sanitize import path_text
 from five_star.store.splitting import meta
 from five_star.store.splitting.split import Item, split_lines
 
@@ -50,7 +51,7 @@ def extract_paths(paths: list[Path], known: Mapping[str, str] | None = None) -> 
         if isinstance(raw, Skipped):
             yield raw
             continue
-        path = str(raw.path.resolve())
+        path = path_text(raw.path.resolve())  # the page's key, as ``library.page_key`` makes it
         if known:
             sha = text_sha256(raw.text)
             if known.get(path) == sha:

@@ -21,11 +21,15 @@ def tokenizer():
         warnings.simplefilter("ignore")  # jieba imports pkg_resources, which warns on stderr
         import jieba  # lazy for start-up time (~0.15 s): commands that never segment never load it
 
-    jieba.setLogLevel(logging.WARNING)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    # jieba logs only debugging and, with a traceback, a cache it could not save: the cache is optional.
+    jieba.setLogLevel(logging.CRITICAL)
+    logging.getLogger("jieba").setLevel(logging.CRITICAL)
     tok = jieba.Tokenizer()
-    tok.tmp_dir = str(cache_dir())
-    tok.cache_file = "jieba.cache"
+    try:
+        tok.tmp_dir = str(cache_dir())
+        tok.cache_file = "jieba.cache"
+    except OSError:
+        pass  # no cache folder can be made: jieba keeps its own default (the system's temporary folder)
     return tok
 
 

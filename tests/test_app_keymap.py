@@ -9,6 +9,7 @@ from textual.widgets import OptionList
 from textual.widgets._toast import Toast
 
 from five_star.tui.app import FiveStarApp
+from five_star.tui.screens.export import ExportDialog
 from five_star.tui.screens.help import HelpScreen
 from five_star.tui.widgets.search_bar import SearchBar
 from helpers.app import APP_SIZE, library_copy, make_app, settle, status_of, wait_until
@@ -77,6 +78,23 @@ async def test_a_keymap_file_remaps_keys_by_binding_id(db, tmp_path, keymap_file
         options = app.screen.query_one(OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any(p.startswith("Group by") and "(^g)" in p for p in prompts), prompts
+
+
+async def test_the_help_screen_lists_a_taken_key_for_the_binding_that_took_it(db, tmp_path, keymap_file):
+    keymap_file.write_text('browse.export = "slash"\n', encoding="utf-8")
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")  # what the key really does now
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("escape", "question_mark")
+        await settle(pilot)
+        console = Console(width=120, record=True)
+        console.print(app.screen.query_one("#help-keys").content)
+        listed = [" ".join(line.split()) for line in console.export_text().splitlines()]
+        assert any(line.startswith("/ Export the selection") for line in listed), listed
+        assert not any(line.startswith("/ Filter the tree") for line in listed)
 
 
 @pytest.mark.parametrize(

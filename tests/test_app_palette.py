@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
@@ -29,3 +31,22 @@ async def test_a_file_name_that_looks_like_markup_is_shown_literally_in_the_pale
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one(ArticleTree).cursor_node.data.article_id == article.id
+
+
+async def test_a_city_name_that_looks_like_markup_is_listed_literally_when_the_palette_opens(tmp_path):
+    """City names come from library rows, which a hand-edited or foreign library may fill with anything."""
+    db, _ = library_of_page(tmp_path, "page.txt", PAGE)
+    hostile = "[/x]郑州[b]市"
+    data = json.loads(db.read_text(encoding="utf-8"))
+    for row in data["articles"].values():
+        row["city"] = hostile
+    db.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")  # the discovery list, before anything is typed
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await settle(pilot)
+        options = app.screen.query_one(OptionList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert f"Jump to city: {hostile}" in [prompt.split("\n")[0] for prompt in shown], shown

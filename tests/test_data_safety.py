@@ -1,5 +1,6 @@
 """Issue 12: no path that loses data. Reindex keeps pages it cannot read, backups have generations, a
-symlinked library is written through, odd --db targets get one line, a killed export leaves no temp."""
+symlinked library is written through, odd --db targets get one line, and the temp a killed export leaves
+behind is removed by the next export once it is 10 minutes old."""
 
 from __future__ import annotations
 
@@ -17,14 +18,12 @@ from five_star.store.library.ingest import ingest, reindex
 from five_star.store.library.library import Library
 from five_star.store.library.storage import backup_path, backup_paths, write_atomically
 from five_star.tui.cli import main
-from helpers.library import seeds_library
+from helpers.library import copy_library, seeds_library
 
 
 @pytest.fixture
 def library(tmp_path_factory, tmp_path):
-    path = tmp_path / "library.json"
-    shutil.copy(seeds_library(tmp_path_factory), path)
-    return path
+    return copy_library(seeds_library(tmp_path_factory), tmp_path)
 
 
 def _drop_raw_rows(path):
@@ -167,3 +166,45 @@ def test_a_fresh_temp_of_an_export_at_work_is_left_alone(library, tmp_path):
     busy.write_bytes(b"partial")
     assert main(["--db", str(library), "export", "-o", str(target)]) == 0
     assert busy.exists()
+
+
+def _empty_raw_rows(path):
+    data = json.loads(path.read_text("utf-8"))
+    assert data["raw"]
+    for row in data["raw"].values():
+        row["raw"] = ""
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_reindex_keeps_every_article_when_the_stored_raw_text_is_empty(library, capsys):
+    """Documented choice: the exit code stays 0, the library is whole and the pages are listed as skipped."""
+    with Library.open(library) as lib:
+        before = [a.to_dict() for a in lib.articles()]
+        pages = lib.page_count
+    assert len(before) == 26
+    _empty_raw_rows(library)
+    assert main(["--db", str(library), "reindex"]) == 0
+    captured = capsys.readouterr()
+    assert "raw text is missing or damaged" in " ".join((captured.out + captured.err).split())  # Rich wraps
+    assert "Traceback" not in captured.err
+    with Library.open(library) as lib:
+        assert [a.to_dict() for a in lib.articles()] == before
+        report = reindex(lib)
+    assert len(report.skipped) == pages and report.articles_removed == 0
+
+
+def test_an_unusable_cache_folder_does_not_fail_an_ingest_that_saved_its_data(tmp_path, monkeypatch, capsys):
+    from five_star.store.segment import tokenizer
+
+    tokenizer().lcut("五星支部")  # loaded already: this is about the tree-summary cache written after the commit
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("FIVE_STAR_CACHE", str(blocker / "cache"))  # mkdir fails here, even as root
+    page = tmp_path / "page.txt"
+    page.write_text("舞阳县召开“五星”支部创建推进会\n\n舞阳县各村党支部书记参加会议，部署红色物业工作。\n", encoding="utf-8")
+    db = tmp_path / "lib.json"
+    assert main(["--db", str(db), "ingest", str(page)]) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 1
+    with Library.open(db) as lib:
+        assert lib.articles()

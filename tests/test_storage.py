@@ -314,3 +314,65 @@ def test_a_bad_row_inside_a_big_table_is_reported_with_its_line(tmp_path, broken
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(FiveStarError, match=rf"damaged \(line {number} is not a record"):
         list(read_rows(path))
+
+
+def _pages(folder: Path, names: list[str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for n, name in enumerate(names):
+        page = folder / f"{name}.txt"
+        page.write_text(f"{name}召开“五星”支部创建推进会{n}\n\n{name}各村党支部书记参加会议，部署红色物业工作{n}。\n", encoding="utf-8")
+        pages.append(page)
+    return pages
+
+
+def test_backups_are_rotated_once_per_run_not_once_per_batch(library, tmp_path):
+    before_first_run = library.read_bytes()
+    with Library.open(library) as lib:
+        lib.batching.files = 1
+        report = ingest(lib, _pages(tmp_path / "a", ["舞阳县", "临颍县", "郾城区"]))
+    assert report.batches == 3
+    assert backup_path(library).read_bytes() == before_first_run
+    before_second_run = library.read_bytes()
+    with Library.open(library) as lib:
+        lib.batching.files = 1
+        report = ingest(lib, _pages(tmp_path / "b", ["源汇区", "召陵区", "西平县"]))
+    assert report.batches == 3
+    assert backup_path(library).read_bytes() == before_second_run
+    assert backup_path(library, 1).read_bytes() == before_first_run
+    assert not backup_path(library, 2).exists()
+
+
+def test_a_backup_that_cannot_be_made_moves_no_generation(tmp_path, monkeypatch):
+    path = tmp_path / "db.json"
+    for n in range(3):
+        write_atomically(path, f"v{n}".encode(), keep_backup=True)
+
+    def refuse(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "link", refuse)
+    monkeypatch.setattr("shutil.copyfile", refuse)
+    with pytest.raises(OSError):
+        write_atomically(path, b"v3", keep_backup=True)
+    assert path.read_bytes() == b"v2"
+    assert [backup_path(path, g).read_bytes() for g in (0, 1)] == [b"v1", b"v0"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json", "db.json.bak", "db.json.bak.1"]
+    lock = WriteLock(path, timeout=1)
+    storage = LibraryStorage(path, lock=lock)
+    with lock, pytest.raises(FiveStarError) as caught:
+        storage.write({"meta": {"1": {"schema": SCHEMA_VERSION}}})
+    assert "\n" not in str(caught.value) and "No space left" in str(caught.value)
+    assert [backup_path(path, g).read_bytes() for g in (0, 1)] == [b"v1", b"v0"]
+
+
+def test_stale_temp_cleanup_spares_other_libraries_temps(library, tmp_path):
+    odd = tmp_path / "lib" / "a[1].json"
+    library.rename(odd)
+    other_temp = odd.with_name("a1.json.xyz.tmp")  # "a[1].json.*.tmp" as a pattern matches this name
+    other_temp.write_bytes(b"another library's write in progress")
+    own_temp = odd.with_name(odd.name + ".abc.tmp")
+    own_temp.write_bytes(b"half a library")
+    with Library.open(odd) as lib:
+        assert not ingest(lib, _pages(tmp_path / "c", ["舞阳县"])).skipped
+    assert other_temp.exists() and not own_temp.exists()

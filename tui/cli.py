@@ -13,6 +13,7 @@ import sys
 from five_star.store import __version__
 from five_star.store.errors import FiveStarError
 from five_star.store.export.formats import FORMAT_NAMES
+from five_star.store.sanitize import path_text
 
 # command name -> module in five_star.tui that defines run(args) -> int
 COMMANDS = {
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(f"five_star.tui.{COMMANDS[args.command]}")
         return module.run(args)
     except FiveStarError as exc:
-        print(f"five-star-tui: {exc}", file=sys.stderr)
+        print(f"five-star-tui: {path_text(str(exc))}", file=sys.stderr)  # it names paths: never raw
         return 1
     except KeyboardInterrupt:
         return 130

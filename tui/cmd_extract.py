@@ -9,18 +9,7 @@ from pathlib import Path
 from five_star.seeds import seed_paths
 from five_star.store.model import Page, Skipped
 from five_star.store.pipeline import extract_paths
-from five_star.store.sanitize import one_line
-
-
-def shown(text: object) -> str:
-    """A file name or message for the terminal: escape sequences and controls stripped, one line, and bytes
-    that are not UTF-8 (a file name from another system) shown as ``\\xNN`` instead of failing to print."""
-    text = "" if text is None else str(text)
-    try:
-        data = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
-        data = text.encode("utf-8", "backslashreplace")
-    return one_line(data.decode("utf-8", "backslashreplace"))
+from five_star.store.sanitize import one_line, path_text
 
 
 def run(args) -> int:
@@ -29,7 +18,7 @@ def run(args) -> int:
     out = sys.stdout
     for result in extract_paths(paths):  # given no known hashes, it never answers Unchanged
         if isinstance(result, Skipped):
-            print(f"five-star-tui: {shown(result.message())}", file=sys.stderr)
+            print(f"five-star-tui: {one_line(path_text(result.message()))}", file=sys.stderr)
         elif isinstance(result, Page):
             pages += 1
             for article in result.articles:

@@ -32,7 +32,7 @@ from five_star.store.model import TIER_NAMES, Article
 from five_star.store.query.browse import BrowseIndex, Group, Grouping, city_key, ranked_groups, refresh_cached_summaries
 from five_star.store.query.service import QueryService
 from five_star.store.reading.read import find_pages
-from five_star.store.sanitize import one_line, strip_controls
+from five_star.store.sanitize import one_line, path_text
 
 
 def run(args) -> int:
@@ -53,25 +53,9 @@ def stderr_console() -> Console:
 
 
 def safe(text: object) -> Text:
-    """Untrusted text for Rich: never markup, no control characters, no bytes that cannot be printed."""
-    return Text(strip_controls(_printable("" if text is None else str(text))))
-
-
-def _printable(text: str) -> str:
-    """Text whose non-UTF-8 bytes (surrogate escapes from a file name) are shown as ``\\xNN``."""
-    return _unescaped(text) if _has_surrogates(text) else text
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
-
-
-def _unescaped(text: str) -> str:
-    try:
-        data = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        data = text.encode("utf-8", "backslashreplace")
-    return data.decode("utf-8", "backslashreplace")
+    """Untrusted one-line text for Rich (a title, a path, a message naming one): never markup, no control
+    characters, and bytes that are not UTF-8 (a file name's) shown as ``\\xNN`` instead of failing to print."""
+    return Text(one_line(path_text("" if text is None else str(text))))
 
 
 # ---- ingest and reindex --------------------------------------------------------------------------------
@@ -107,7 +91,7 @@ class IngestProgress:
 
     def __call__(self, report: IngestReport) -> None:
         for path, reason in report.skipped[self.announced :]:
-            self.console.print(safe(one_line(f"five-star-tui: skipped {_printable(path)}: {reason}")))
+            self.console.print(safe(f"five-star-tui: skipped {path}: {reason}"))
         self.announced = len(report.skipped)
         elapsed = max(time.monotonic() - self.started, 1e-6)
         speed = f"{report.bytes_read / 1e6 / elapsed:.2f} MB/s"
@@ -171,6 +155,8 @@ def ingest_files(args) -> int:
 
 
 def reindex_library(args) -> int:
+    """Exit 0 even when pages were skipped (stored text missing or damaged): they keep their articles, the
+    library is whole, and the skipped pages are listed on stderr and in the report."""
     err = stderr_console()
     started = time.monotonic()
     with Library.open(library_path(args), create=False) as library:

@@ -22,7 +22,7 @@ _QUOTES = r"[“”\"‘’「」『』\s]*"
 _CJK = "\u3400-\u9fff"
 
 
-def _longest_first(words: Iterable[str]) -> str:
+def _alternation_longest_first(words: Iterable[str]) -> str:
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
@@ -60,8 +60,8 @@ def _program(spec: Spec) -> Program:
         label=spec.text("label"),
         threshold=spec.number("threshold"),
         weights=weights,
-        triggers=re.compile(_longest_first(weights)),
-        excepts=re.compile(_longest_first(excepts)) if excepts else None,
+        triggers=re.compile(_alternation_longest_first(weights)),
+        excepts=re.compile(_alternation_longest_first(excepts)) if excepts else None,
     )
 
 
@@ -126,9 +126,9 @@ class _StarPatterns:
 def _star_patterns() -> _StarPatterns:
     spec = program_rules().section("stars")
     return _StarPatterns(
-        known=re.compile(_longest_first(spec.strings("known"))),
+        known=re.compile(_alternation_longest_first(spec.strings("known"))),
         quoted=re.compile(rf"[“\"‘「『]([{_CJK}]{{4}})星[”\"’」』]"),
-        after=re.compile(rf"(?:{_longest_first(spec.strings('after'))})[“\"‘「『]?([{_CJK}]{{4}})星"),
+        after=re.compile(rf"(?:{_alternation_longest_first(spec.strings('after'))})[“\"‘「『]?([{_CJK}]{{4}})星"),
         not_in_stem=frozenset(spec.text("not_in_stem")),
     )
 
@@ -167,15 +167,15 @@ def _tally_patterns() -> _TallyPatterns:
     tiers = {written: tiers_spec.integer(written) for written in tiers_spec}
     q = _QUOTES
     tier = r"(?P<tier>[" + "".join(map(re.escape, tiers)) + r"])"
-    units = "(?:" + _longest_first(spec.strings("units")) + ")"
+    units = "(?:" + _alternation_longest_first(spec.strings("units")) + ")"
     count = r"(?P<count>\d+|[零〇一二两三四五六七八九十百千]+)"
     # Gaps never cross another 星 or a clause break, so one tally never spans two tiers or sentences.
     gap = "[^，。；！？\n星]"
     tier_first = re.compile(
-        rf"[“\"‘「『]?\s*{tier}{q}星{q}(?:级)?(?:及?以上)?{q}{units}{q}(?:{_longest_first(spec.strings('linking'))})?{q}{count}\s*个"
+        rf"[“\"‘「『]?\s*{tier}{q}星{q}(?:级)?(?:及?以上)?{q}{units}{q}(?:{_alternation_longest_first(spec.strings('linking'))})?{q}{count}\s*个"
     )
     count_first = re.compile(
-        rf"{count}\s*个{q}{units}?{q}{gap}{{0,12}}?(?:{_longest_first(spec.strings('awarded'))})"
+        rf"{count}\s*个{q}{units}?{q}{gap}{{0,12}}?(?:{_alternation_longest_first(spec.strings('awarded'))})"
         rf"{gap}{{0,10}}?[“\"‘「『]?\s*{tier}{q}星{q}(?:级)?{q}{units}"
     )
     joined = re.compile(rf"星{q}[、和与及]{q}$")

@@ -18,7 +18,7 @@ from typing import Any
 from five_star.seeds import seed_paths
 from five_star.store.errors import FiveStarError
 from five_star.store.library.library import IngestReport, Library, Progress, StoredPages
-from five_star.store.model import Page, Skipped
+from five_star.store.model import Page, Skipped, text_sha256
 from five_star.store.pipeline import extract_paths, extract_text
 from five_star.store.reading.read import find_pages
 from five_star.store.resources import ResourceError
@@ -60,8 +60,12 @@ def _reextracted(stored: StoredPages) -> Iterator[Page | Skipped]:
     for key in list(stored.page_doc):
         row = stored.stored_page(key)
         raw = stored.stored_raw(key)
-        if raw is None:  # re-extracting "" would delete every article of the page: keep them as they are
-            yield Skipped(Path(key), "its stored raw text is missing, so it cannot be re-extracted; its articles are kept as they were")
+        # Text that is gone, emptied or changed by hand is not the text the articles came from: re-extracting
+        # it ("" most of all) would delete or corrupt the page's articles, so they are kept as they are.
+        if raw is None or text_sha256(raw) != row["sha256"]:
+            yield Skipped(
+                Path(key), "its stored raw text is missing or damaged, so it cannot be re-extracted; its articles are kept as they were"
+            )
             continue
         try:
             page = extract_text(raw, row["source"], path=key, encoding=row["encoding"])

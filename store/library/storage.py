@@ -3,10 +3,11 @@
 TinyDB's own ``JSONStorage`` overwrites the file in place (a crash mid-write leaves half a library) and
 escapes every Chinese character. Here a write goes to a temporary file in the same directory, is
 flushed and fsynced, and then atomically replaces the library, so the file on disk is always either the
-previous complete library or the new one. Before the replace, the previous file is kept as
-``<library>.bak``, and the backups before it move down to ``.bak.1`` and ``.bak.2`` (``BACKUPS``
-generations), so one bad write never costs the only good copy; a damaged-file message points the user
-to the newest backup that still reads back whole.
+previous complete library or the new one. Before the first replace of a write session (one ingest or
+reindex, however many batches it commits), the previous file is kept as ``<library>.bak``, and the
+backups before it move down to ``.bak.1`` and ``.bak.2`` (``BACKUPS`` generations: the library before
+this run, before the previous run, …), so one bad run never costs the only good copy; a damaged-file
+message points the user to the newest backup that still reads back whole.
 
 A library given as a symbolic link is read and written through to its target (``library_target``), and
 the lock is taken next to the target: replacing the link with a file would leave the real library behind.
@@ -21,6 +22,7 @@ Readers take no lock: they read whichever complete file the last atomic replace 
 from __future__ import annotations
 
 import gc
+import glob
 import json
 import os
 import shutil
@@ -385,25 +387,31 @@ def _write_temp(path: Path, chunks: Iterable[bytes]) -> Path:
 def _keep_backup(path: Path) -> None:
     """Point ``<library>.bak`` at the current file before it is replaced, moving older backups down.
 
-    ``.bak.1`` becomes ``.bak.2`` and ``.bak`` becomes ``.bak.1`` by renames, so at every moment each
-    generation is a whole file (a crash in between leaves one generation missing, never a half one).
-    A hard link costs nothing and the current file is never absent; where links are not supported
-    (FAT, some network shares) the file is copied instead.
+    The new backup is made first, under a temporary name: when that fails (no space, no permission) no
+    generation has moved yet, so none is lost. Then ``.bak.1`` becomes ``.bak.2`` and ``.bak`` becomes
+    ``.bak.1`` by renames, so at every moment each generation is a whole file (a crash in between leaves
+    one generation missing, never a half one). A hard link costs nothing and the current file is never
+    absent; where links are not supported (FAT, some network shares) the file is copied instead.
     """
     if not path.exists():
         return
-    generations = backup_paths(path)
-    for older, newer in reversed(list(zip(generations[1:], generations[:-1], strict=True))):
-        if newer.is_file():
-            os.replace(newer, older)
     fd, name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     os.close(fd)
     os.unlink(name)
     try:
-        os.link(path, name)
-    except OSError:
-        shutil.copyfile(path, name)
-    os.replace(name, backup_path(path))
+        try:
+            os.link(path, name)
+        except OSError:
+            shutil.copyfile(path, name)
+        generations = backup_paths(path)
+        for older, newer in reversed(list(zip(generations[1:], generations[:-1], strict=True))):
+            if newer.is_file():
+                os.replace(newer, older)
+        os.replace(name, backup_path(path))
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(name)
+        raise
 
 
 def write_atomically(path: Path, payload: bytes | Iterable[bytes], *, keep_backup: bool = False) -> None:
@@ -427,7 +435,7 @@ def remove_stale_temps(path: Path, older_than: float = 0.0) -> None:
     Without a lock (an export), ``older_than`` seconds spares the temporary file of a writer still at work.
     """
     now = time.time()
-    for leftover in path.parent.glob(_temp_prefix(path) + "*.tmp"):
+    for leftover in path.parent.glob(glob.escape(_temp_prefix(path)) + "*.tmp"):
         with suppress(OSError):
             if older_than and now - leftover.stat().st_mtime < older_than:
                 continue
@@ -529,12 +537,18 @@ class WriteLock:
 
 
 class LibraryStorage(Storage):
-    """The whole database as one UTF-8 JSON file, replaced atomically on every write."""
+    """The whole database as one UTF-8 JSON file, replaced atomically on every write.
+
+    One storage serves one write session (an ingest, a reindex): its first write moves the backups down
+    and keeps the file as it was before the session as ``.bak``; its later writes (the session's next
+    batches) leave the backups alone, so the generations are "before this run, before the previous run, …".
+    """
 
     def __init__(self, path: str | os.PathLike, lock: WriteLock | None = None) -> None:
         super().__init__()
         self.path = library_target(Path(path))
         self.lock = lock
+        self._backed_up = False  # this session's backup of the file as it was before it is made
 
     def read(self) -> dict[str, Any] | None:
         if not self.path.exists():
@@ -549,11 +563,14 @@ class LibraryStorage(Storage):
         if self.lock is None or not self.lock.held:
             raise RuntimeError("library written without holding its write lock")
         try:
-            write_atomically(self.path, (line.encode("utf-8") for line in dump_lines(data)), keep_backup=True)
+            write_atomically(
+                self.path, (line.encode("utf-8") for line in dump_lines(data)), keep_backup=not self._backed_up
+            )
         except OSError as exc:
             raise FiveStarError(
                 f"could not save library {self.path}: {exc.strerror or exc}; the file on disk is unchanged"
             ) from None
+        self._backed_up = True
 
 
 class BatchMiddleware(CachingMiddleware):

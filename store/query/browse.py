@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from collections.abc import Collection, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -180,7 +181,7 @@ def library_stamp(library: Path) -> list[int] | None:
 
 
 def summary_cache_path(library: Path) -> Path:
-    key = hashlib.sha256(str(library.expanduser().resolve()).encode("utf-8")).hexdigest()[:24]
+    key = hashlib.sha256(os.fsencode(library.expanduser().resolve())).hexdigest()[:24]  # any name, even not UTF-8
     return cache_dir() / "browse" / f"{key}.json"
 
 
@@ -200,15 +201,18 @@ def write_cached_summaries(library: Path, stamp: list[int] | None, summaries: It
     """Save summaries read from the library file as it was at ``stamp`` (taken before reading it)."""
     if stamp is None:
         return
-    path = summary_cache_path(library)
     data = {"version": _CACHE_VERSION, "stamp": stamp, "articles": list(summaries)}
-    try:
+    temp: Path | None = None
+    try:  # finding the cache folder may fail too (it cannot be made): the data is saved, the cache optional
+        path = summary_cache_path(library)
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(f".{os.getpid()}.tmp")
         temp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(temp, path)
-    except OSError:
-        pass  # no cache next time; nothing else depends on it
+    except OSError:  # no cache next time; nothing else depends on it
+        if temp is not None:
+            with suppress(OSError):
+                temp.unlink()
 
 
 def refresh_cached_summaries(library: Path) -> None:

@@ -1,7 +1,7 @@
 """Reading pages from disk: find the files, detect each one's encoding from its bytes, decode.
 
 A file that cannot be read becomes a ``Skipped`` with a one-line reason; it never stops the rest.
-Damage that decoding works around is named in ``RawPage.repairs`` (and after the encoding, with a '+'):
+Damage that decoding works around is named after the encoding, with a '+' (``RawPage.encoding``):
 ``truncated-utf8`` (a download cut inside the last character, which is dropped), ``gb18030-lines:N``
 (N lines of a UTF-8 page were GB18030, pasted in from another page).
 """
@@ -12,16 +12,19 @@ import codecs
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from five_star.store.model import Skipped
+from five_star.store.sanitize import path_text
 
 PAGE_SUFFIXES = {".txt", ".md"}
 
 MAX_PAGE_BYTES = 8 * 1024 * 1024
-"""A bigger file is refused: news pages run to tens of kB, and splitting one holds ~115 MB of memory per
-million distinct characters (the duplicate-line finder's pieces), so 8 MiB bounds a page at about 1 GB."""
+"""A bigger file is refused: news pages run to tens of kB. Splitting a page of distinct lines holds ~85-125
+bytes of memory per character (the duplicate-line finder's pieces; measured 83 for Chinese text, ~30× its
+UTF-8 size), so up to ~125× the page for one-byte text: linear in the page, but not yet a small multiple
+of it. 8 MiB bounds a page at about 1 GB."""
 
 # Byte-order marks decide the encoding outright; the longest must be tested first (UTF-32 LE starts like UTF-16 LE).
 _BOMS = [
@@ -49,12 +52,12 @@ non-ASCII lines are UTF-8 as are not: a GB18030 line pasted into a UTF-8 page, n
 class RawPage:
     path: Path
     text: str
-    encoding: str
-    repairs: list[str] = field(default_factory=list)
+    encoding: str  # with the decoding repairs after a '+': ``utf-8+truncated-utf8``
 
     @property
     def source(self) -> str:
-        return self.path.name
+        """The file name as safe text (a name that is not UTF-8 shows its bytes as ``\\xNN``)."""
+        return path_text(self.path.name)
 
 
 def find_pages(paths: list[Path]) -> Iterator[Path | Skipped]:
@@ -73,17 +76,11 @@ def find_pages(paths: list[Path]) -> Iterator[Path | Skipped]:
             yield Skipped(path, "no such file or folder")
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding name); raise ValueError with a reason when the bytes are not text.
-
-    The name carries any repair decoding needed after a '+' (``utf-8+truncated-utf8``).
-    """
-    text, encoding, repairs = decode_page_bytes(data)
-    return text, "+".join([encoding, *repairs])
-
-
 def decode_page_bytes(data: bytes) -> tuple[str, str, list[str]]:
-    """(text, encoding, repairs): ``decode_bytes`` with the repairs apart."""
+    """(text, encoding, repairs); raise ValueError with a reason when the bytes are not text.
+
+    ``read_page`` names the repairs after the encoding, with a '+' (``utf-8+truncated-utf8``).
+    """
     if not data.strip():
         raise ValueError("empty file")
     for bom, encoding in _BOMS:
@@ -204,7 +201,7 @@ def read_page(path: Path) -> RawPage | Skipped:
         text, encoding, repairs = decode_page_bytes(data)
     except ValueError as exc:
         return Skipped(path, str(exc))
-    return RawPage(path=path, text=text, encoding="+".join([encoding, *repairs]), repairs=repairs)
+    return RawPage(path=path, text=text, encoding="+".join([encoding, *repairs]))
 
 
 def read_pages(paths: list[Path]) -> Iterator[RawPage | Skipped]:

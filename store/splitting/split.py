@@ -118,12 +118,11 @@ class Item:
     kind: str
     lines: list[int] = field(default_factory=list)
     title_line: int | None = None
-    kicker_lines: list[int] = field(default_factory=list)
     byline_lines: list[int] = field(default_factory=list)
     caption_lines: list[int] = field(default_factory=list)
     closed: bool = False
     fragments: bool = False
-    # Set by ``_absorb`` when it adds a line that is neither title nor byline: ``has_body`` without a rescan.
+    # Set by ``_absorb`` when it adds a line that is neither title nor byline: the article has a body.
     body_seen: bool = field(default=False, compare=False, repr=False)
 
     @property
@@ -133,11 +132,6 @@ class Item:
     @property
     def last_line(self) -> int:
         return self.lines[-1]
-
-    @property
-    def has_body(self) -> bool:
-        reserved = {self.title_line, *self.kicker_lines, *self.byline_lines, *self.caption_lines}
-        return any(n not in reserved for n in self.lines)
 
 
 @dataclass

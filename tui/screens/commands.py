@@ -117,7 +117,7 @@ class BrowseCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, callback, help_text in [*self._actions(), *self._cities()]:
-            yield DiscoveryHit(text, callback, help=help_text)
+            yield DiscoveryHit(Content(text), callback, help=help_text)  # a city name is data, not markup
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

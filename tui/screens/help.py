@@ -10,8 +10,8 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.widgets import Label, Static, Tree
@@ -51,19 +51,25 @@ class HelpScreen(Dialog[None]):
         return self.app.get_key_display(Binding(key, ""))
 
     def _rows(self, *classes: type[DOMNode]) -> list[Row]:
-        """The keys of ``classes``' bindings, a key bound by an earlier class hiding later ones."""
+        """The keys of ``classes``' bindings as the keymap has left them, a key bound by an earlier class
+        hiding later ones. The keymap is applied by Textual's own rules (``BindingsMap.apply_keymap``), so a
+        key remapped onto another binding is listed for the binding that really gets it."""
+        keymap = App._normalize_keymap(self.keymap)  # "?" → "question_mark", as set_keymap does
         seen: set[str] = set()
         rows = []
         for cls in classes:
-            for binding in cls.BINDINGS:
-                if not isinstance(binding, Binding) or binding.system:
-                    continue
-                remapped = self.keymap.get(binding.id or "")
-                for key in (k.strip() for k in (remapped or binding.key).split(",")):
-                    if key not in seen:
-                        seen.add(key)
-                        shown = binding.with_key(key, None if remapped else binding.key_display)
-                        rows.append((self.app.get_key_display(shown), binding.tooltip or binding.description))
+            declared = [b for b in cls.BINDINGS if isinstance(b, Binding) and not b.system]
+            position = {(b.action, b.description): n for n, b in enumerate(declared)}
+            bindings = BindingsMap(declared)
+            bindings.apply_keymap(keymap)
+            keyed = sorted(
+                ((key, binding) for key, found in bindings.key_to_bindings.items() for binding in found),
+                key=lambda pair: position.get((pair[1].action, pair[1].description), len(declared)),
+            )
+            for key, binding in keyed:
+                if key not in seen:
+                    seen.add(key)
+                    rows.append((self.app.get_key_display(binding), binding.tooltip or binding.description))
         return rows
 
     def _sections(self) -> Iterable[tuple[str, list[Row]]]:
