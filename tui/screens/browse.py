@@ -5,7 +5,7 @@ it, and exporting it. Its state lives in reactives bound (``data_bind``) to the 
 
 The app hands it the library as it loads: ``show_progress`` while the library is read, ``index``
 (article summaries, perhaps from the cache) to draw the tree, then ``open_library`` with the articles
-and the query service. Slow work runs in worker threads that report back by message (``SearchDone``,
+and ``open_search`` with the query service. Slow work runs in worker threads that report back by message (``SearchDone``,
 ``ExportDone``), handled here on the UI thread.
 """
 
@@ -188,16 +188,20 @@ class BrowseScreen(Screen[None]):
         if not self.query_one(SearchBar).display:
             tree.focus()
 
-    def open_library(self, articles: dict[str, Article], service: QueryService) -> None:
-        """The articles have been read: search works, and the detail pane shows whole articles."""
-        self.articles, self.service = articles, service
+    def open_library(self, articles: dict[str, Article]) -> None:
+        """The articles have been read: the detail pane shows whole articles, and export works."""
+        self.articles = articles
         self.reading = False
-        query = self.query_one(SearchBar).value
-        if query.strip():
-            self.run_search(service, query)  # typed while the library was being read, or run on stale summaries
         node = self.query_one(ArticleTree).cursor_node
         if node is not None and node.data is not None and node.data.is_article:
             self._show_detail(node.data)
+
+    def open_search(self, service: QueryService) -> None:
+        """Search works: a query typed meanwhile (or answered from stale summaries) runs now."""
+        self.service = service
+        query = self.query_one(SearchBar).value
+        if query.strip():
+            self.run_search(service, query)
 
     # ---- the tree ---------------------------------------------------------------------------
 
@@ -271,7 +275,7 @@ class BrowseScreen(Screen[None]):
     def _query_changed(self, event: SearchBar.Changed) -> None:
         if not event.value.strip():
             self._show_answer(read_query(event.value))  # nothing to search for: everything, at once
-        elif self.service is not None:  # else open_library runs it once the articles are read
+        elif self.service is not None:  # else open_search runs it once the service is ready
             self.run_search(self.service, event.value)
 
     @work(thread=True, exclusive=True, group="search")
@@ -416,7 +420,7 @@ class BrowseScreen(Screen[None]):
         )
 
     def action_export(self, format_name: str = FORMATS[0].name) -> None:
-        if self.service is None:
+        if self.reading:
             self.notify("The library is still being read; export in a moment.", severity="warning")
             return
         ids, scope = self.export_scope()

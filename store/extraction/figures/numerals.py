@@ -6,8 +6,6 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-import cn2an
-
 from five_star.store.extraction.figures.rules import (
     CN_SCALES,
     DIGIT_VALUE,
@@ -32,6 +30,8 @@ def scale_of(scales: str) -> Decimal:
 
 def cn2an_value(numeral: str) -> Decimal | None:
     """cn2an's reading of a Chinese or mixed numeral, or None when it is not a well-formed number."""
+    import cn2an  # lazy for start-up time (~0.12 s): the app imports the search and pipeline modules at launch
+
     try:
         result = cn2an.cn2an(numeral, "smart")
     except Exception:  # cn2an signals malformed input with assorted exceptions; none of them is ours
