@@ -34,7 +34,7 @@ from five_star.store.query.browse import (
     write_cached_summaries,
 )
 from five_star.store.query.service import QueryService
-from five_star.tui.screens.browse import BrowseScreen
+from five_star.tui.screens.browse import BrowseReady, BrowseScreen
 from five_star.tui.screens.commands import keys_for
 from five_star.tui.screens.export import ConfirmOverwrite, ExportDialog
 from five_star.tui.screens.help import HelpScreen
@@ -171,7 +171,7 @@ class FiveStarApp(App[None]):
         self.sub_title = display_path(self.db_path)
         self.load_keymap()
 
-    def on_ready(self) -> None:
+    def on_browse_ready(self, message: BrowseReady) -> None:
         # Only now is the browse screen there to be told what the workers find.
         self.read_summaries()
 

@@ -63,6 +63,10 @@ class ExportDone(Message):
         self.failed = failed
 
 
+class BrowseReady(Message):
+    """The browse screen's widgets exist: the app may start handing it the library."""
+
+
 class BrowseScreen(Screen[None]):
     DEFAULT_CSS = """
     BrowseScreen {
@@ -136,6 +140,10 @@ class BrowseScreen(Screen[None]):
         self.hit_by_id: dict[str, Hit] = {}
         self.shown: set[str] | None = None  # the articles the tree shows: the hits, or None for all
         self._first_hit_pending = False
+
+    def on_mount(self) -> None:
+        # Before the first paint, so the library is read while the empty screen is drawn.
+        self.post_message(BrowseReady())
 
     def compose(self) -> ComposeResult:
         yield Header()
