@@ -562,6 +562,25 @@ async def test_e_exports_the_selection_as_articles_csv(db, articles, tmp_path):
         assert int(row["figure_count"]) == len(article.figures)
 
 
+async def test_launching_and_exporting_never_repr_the_library(db, tmp_path, monkeypatch):
+    """Textual describes a worker by repr() of its arguments, on the UI thread, unless told otherwise: for a
+    big library that is a frozen screen (summaries at launch, every article of an export)."""
+    from five_star.store.model import Article
+    from five_star.store.query.browse import Summary
+
+    calls: list[str] = []
+    monkeypatch.setattr(Article, "__repr__", lambda self: calls.append("article") or "Article(…)")
+    monkeypatch.setattr(Summary, "__repr__", lambda self: calls.append("summary") or "Summary(…)")
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        await export_to(pilot, tmp_path / "all.csv")
+        await wait_until(pilot, lambda: any("Exported" in t for t in toasts(app)))
+    assert calls == []
+
+
 async def test_with_nothing_selected_export_takes_the_filtered_view_as_figures_csv(db, articles, tmp_path):
     word = "红色物业"
     hits = containing(articles, word)

@@ -286,7 +286,7 @@ class BrowseScreen(Screen[None]):
         elif self.service is not None:  # else open_search runs it once the service is ready
             self.run_search(self.service, event.value)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", description="search")
     def run_search(self, service: QueryService, text: str) -> None:
         answer = service.answer(text)
         if not get_current_worker().is_cancelled:
@@ -443,7 +443,8 @@ class BrowseScreen(Screen[None]):
         if request is not None:
             self.write_export([self.articles[i] for i in ids], request)
 
-    @work(thread=True, group="export")
+    # Not described by repr() of its arguments, which Textual would run on the UI thread for every article.
+    @work(thread=True, group="export", description="export")
     def write_export(self, articles: list[Article], request: ExportRequest) -> None:
         fmt = export_format(request.format)
         try:
