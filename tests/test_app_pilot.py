@@ -893,7 +893,8 @@ async def test_double_clicking_the_status_bar_leaves_the_app_working(db, tmp_pat
 # Textual methods and class settings that our classes are meant to fill in.
 TEXTUAL_HOOKS = {
     "AUTO_FOCUS", "BINDINGS", "COMMANDS", "COMPONENT_CLASSES", "CSS_PATH", "DEFAULT_CLASSES", "DEFAULT_CSS",
-    "SUB_TITLE", "TITLE", "check_action", "compose", "discover", "get_default_screen", "get_system_commands",
+    "SUB_TITLE", "TITLE", "check_action", "compose", "deliver_screenshot", "discover", "get_default_screen",
+    "get_system_commands",
     "handle_bindings_clash", "on_mount", "on_ready", "render", "render_label", "search",
 }
 

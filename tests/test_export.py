@@ -13,6 +13,7 @@ from five_star.store.export.writers import (
     ARTICLE_COLUMNS,
     FIGURE_COLUMNS,
     LIST_SEPARATOR,
+    date_text,
     write_articles_csv,
     write_figures_csv,
     write_jsonl,
@@ -53,7 +54,7 @@ def test_articles_csv_reads_back_as_the_library(articles, tmp_path):
         assert row["programs"].split(LIST_SEPARATOR) == (a.programs or [""])
         assert row["stars"] == LIST_SEPARATOR.join(a.stars)
         assert row["authors"] == LIST_SEPARATOR.join(a.authors)
-        assert len(row["dates"].split(LIST_SEPARATOR)) == len(a.dates) or not a.dates
+        assert row["dates"].split(LIST_SEPARATOR) == (list(dict.fromkeys(date_text(d) for d in a.dates)) or [""])
         assert row["source"] == a.source
         assert (int(row["first_line"]), int(row["last_line"])) == (a.first_line, a.last_line)
         assert int(row["figure_count"]) == len(a.figures)
@@ -122,6 +123,24 @@ def test_formula_cells_are_neutralised_and_controls_stripped(tmp_path):
     write_figures_csv([hostile()], figures)
     _, [fig] = read_csv(figures)
     assert fig["figure"] == "'-5%" and fig["value"] == "'-5"
+
+
+def test_articles_csv_lists_each_date_once(tmp_path):
+    """Issue 9, item 6: an article that says 2023年 four times is dated 2023年 once, in first-mention order."""
+    article = hostile()
+    article.dates = [
+        DateMention(text="2023年", year=2023, month=None, day=None),
+        DateMention(text="7月1日", year=2023, month=7, day=1),
+        DateMention(text="2023年", year=2023, month=None, day=None),
+        DateMention(text="2023年7月1日", year=2023, month=7, day=1),
+        DateMention(text="2023年", year=2023, month=None, day=None),
+        DateMention(text="上月", year=None, month=None, day=None),
+        DateMention(text="2023年", year=2023, month=None, day=None),
+    ]
+    path = tmp_path / "dates.csv"
+    write_articles_csv([article], path)
+    _, [row] = read_csv(path)
+    assert row["dates"] == "2023年; 2023-07-01; 上月"
 
 
 def test_export_replaces_atomically_and_reports_bad_targets(articles, tmp_path):

@@ -164,6 +164,13 @@ class FiveStarApp(App[None]):
         self.user_keymap: dict[str, str] = {}
         self.browse = BrowseScreen(export_dir=self.export_dir, clock=clock)
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        # Textual saves into the Downloads folder, which many machines (servers, fresh accounts) lack, and the
+        # save then fails: screenshots go where exports go, a folder that exists, and the toast says where.
+        return super().deliver_screenshot(filename, path or str(self.export_dir), time_format)
+
     def get_default_screen(self) -> BrowseScreen:
         return self.browse
 

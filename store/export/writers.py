@@ -91,6 +91,11 @@ def date_text(date: DateMention) -> str:
     return date.text
 
 
+def dates_text(dates: Iterable[DateMention]) -> str:
+    """Each distinct date once, in the order first mentioned (an article says ``2023年`` many times)."""
+    return joined(dict.fromkeys(date_text(d) for d in dates))
+
+
 def tally_text(tally: StarCount) -> str:
     return f"{tier_name(tally.tier)} {number(tally.count)}"
 
@@ -106,7 +111,7 @@ def article_row(article: Article) -> list[str]:
             joined(article.programs),
             joined(article.stars),
             joined(article.authors),
-            joined(date_text(d) for d in article.dates),
+            dates_text(article.dates),
             article.source,
             article.first_line,
             article.last_line,

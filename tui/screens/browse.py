@@ -263,9 +263,18 @@ class BrowseScreen(Screen[None]):
         chosen = sum(1 for i in ref.ids if i in self.selected)
         text.append(f"\n{len(ref.ids):,} articles · {chosen:,} selected\n")
         if ref.middle is None:
-            for group in self.index.middle(self.grouping, ref.top, self.shown):
+            groups = self.index.middle(self.grouping, ref.top, self.shown)
+            for group in groups:
                 text.append(f"\n  {one_line(group.name)}  {group.count:,}")
             text.append("\n")
+            total = sum(group.count for group in groups)
+            if total > len(ref.ids):  # an article naming several programs is counted under each of them
+                several = "programs" if self.grouping is Grouping.CITY else "cities"
+                text.append(
+                    f"\nThese add up to {total:,}, more than {len(ref.ids):,}: "
+                    f"an article in several {several} is counted under each.\n",
+                    "italic",
+                )
         text.append("\nspace selects or unselects all of them · enter or → opens the group", "dim")
         return text
 

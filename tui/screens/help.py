@@ -78,6 +78,16 @@ class HelpScreen(Dialog[None]):
         yield "Browsing", self._rows(BrowseScreen)
         yield "Tree", self._rows(ArticleTree, Tree)
         yield "Search box", self._rows(SearchBar)
+        # The article pane scrolls and the figure table moves by Textual's own keys, once Tab has focused them.
+        yield "Article text and figures", [
+            (self._key("tab"), "Move between the tree, the article text and the figure table"),
+            (f"{self._key('up')} {self._key('down')}", "In the article text: scroll a line"),
+            (f"{self._key('pageup')} {self._key('pagedown')}", "In the article text: scroll a page"),
+            (f"{self._key('home')} {self._key('end')}", "In the article text: to the top or the bottom"),
+            (f"{self._key('up')} {self._key('down')}",
+             "In the figure table: previous or next figure (highlighted in the text)"),
+            (f"{self._key('pageup')} {self._key('pagedown')}", "In the figure table: a page of figures up or down"),
+        ]
         yield "Export dialog", [
             *self._rows(ExportDialog),
             (self._key("enter"), "Export (in the path field, where the dialog opens)"),

@@ -66,7 +66,7 @@ class ArticleTree(Tree[NodeRef]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_selection", "Select",
-                tooltip="Select or unselect the article, or every article under the city or program",
+                tooltip="Select for export (or unselect) the article, or every article under the city or program",
                 id="tree.toggle-selection"),
         Binding("j", "cursor_down", "Down", show=False, tooltip="Cursor down", id="tree.down"),
         Binding("k", "cursor_up", "Up", show=False, tooltip="Cursor up", id="tree.up"),
@@ -76,6 +76,9 @@ class ArticleTree(Tree[NodeRef]):
                 id="tree.expand"),
         Binding("h,left", "collapse_node", "Collapse", show=False,
                 tooltip="Close the group, or step out to the parent", id="tree.collapse"),
+        # Textual's own Tree binding, described here: its "Select" is not the selection for export.
+        Binding("enter", "select_cursor", "Open or close", show=False, tooltip="Open or close the group",
+                id="tree.open-close"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -232,11 +235,11 @@ class ArticleTree(Tree[NodeRef]):
 
     def _group_label(self, label: Text, ref: NodeRef, style: Style) -> Text:
         label.stylize(component_style(self, "article-tree--group"))
-        label.append(f" {len(ref.ids)}", component_style(self, "article-tree--count") + style)
+        label.append(f" {len(ref.ids):,}", component_style(self, "article-tree--count") + style)
         if self.selected:
             chosen = sum(1 for article_id in ref.ids if article_id in self.selected)
             if chosen:
-                label.append(f"  ● {chosen}", component_style(self, "article-tree--mark") + style)
+                label.append(f"  ● {chosen:,}", component_style(self, "article-tree--mark") + style)
         return label
 
     # ---- actions ----------------------------------------------------------------------------

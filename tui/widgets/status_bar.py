@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from five_star.store.query.browse import Grouping
 from five_star.store.sanitize import one_line
+
+
+def shorten(text: str, cells: int) -> str:
+    """``text`` in at most ``cells`` terminal cells (at least one), ending in ``…`` when it was cut."""
+    if cell_len(text) <= cells:
+        return text
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) + 1 > max(cells, 1):
+            break
+        kept += char
+    return kept + "…"
 
 
 class StatusBar(Widget):
@@ -46,26 +59,48 @@ class StatusBar(Widget):
         dim = self.get_component_rich_style("status-bar--dim")
         if self.note:
             return Text(self.note, style=dim)
+        # The line is one row: when it is too narrow, the query is shortened with an ellipsis (down to a few
+        # characters), then the reading and grouping notes go, then the query and last the problem shrink
+        # further: the counts and the selection always show, and as much of a warning as fits.
+        width = self.size.width  # 0 before the first layout: nothing to fit yet
+        parts = {
+            "query": one_line(self.search_text),
+            "problem": one_line(self.problem),
+            "order": "cities → programs" if self.grouping is Grouping.CITY else "programs → cities",
+            "reading": "reading the library…" if self.reading else "",
+        }
+        line = self._line(**parts)
+        for name, floor in (("query", 12), ("reading", 0), ("order", 0), ("query", 1), ("problem", 1)):
+            over = line.cell_len - width
+            if not width or over <= 0:
+                break
+            part = parts[name]
+            parts[name] = shorten(part, max(floor, cell_len(part) - over)) if floor else ""
+            line = self._line(**parts)
+        return line
+
+    def _line(self, query: str, problem: str, order: str, reading: str) -> Text:
+        dim = self.get_component_rich_style("status-bar--dim")
         text = Text()
         text.append(f"{self.total:,} articles", dim)
-        order = "cities → programs" if self.grouping is Grouping.CITY else "programs → cities"
-        text.append(f" · {order}", dim)
+        if order:
+            text.append(f" · {order}", dim)
         if self.hit_count is not None:
             text.append(" · ")
-            query = f"“{one_line(self.search_text)}”"
+            quoted = f"“{query}”"
             if self.hit_count == 0:
-                text.append(f"no hits for {query}", self.get_component_rich_style("status-bar--nohits"))
+                text.append(f"no hits for {quoted}", self.get_component_rich_style("status-bar--nohits"))
             else:
                 noun = "hit" if self.hit_count == 1 else "hits"
-                text.append(f"{self.hit_count:,} {noun} for {query}")
+                text.append(f"{self.hit_count:,} {noun} for {quoted}")
                 if self.hit_position is not None:
-                    text.append(f" (hit {self.hit_position + 1} of {self.hit_count})", dim)
-        if self.problem:
+                    text.append(f" (hit {self.hit_position + 1:,} of {self.hit_count:,})", dim)
+        if problem:
             text.append(" · ")
-            text.append(one_line(self.problem), self.get_component_rich_style("status-bar--problem"))
+            text.append(problem, self.get_component_rich_style("status-bar--problem"))
         text.append(" · ")
         style = self.get_component_rich_style("status-bar--selected") if self.selected else dim
         text.append(f"{self.selected:,} selected", style)
-        if self.reading:
-            text.append(" · reading the library…", dim)
+        if reading:
+            text.append(f" · {reading}", dim)
         return text
