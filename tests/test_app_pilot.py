@@ -896,6 +896,8 @@ TEXTUAL_HOOKS = {
     "SUB_TITLE", "TITLE", "check_action", "compose", "deliver_screenshot", "discover", "get_default_screen",
     "get_system_commands",
     "handle_bindings_clash", "on_mount", "on_ready", "render", "render_label", "search",
+    # a Visual of our own (the wrapped article text) fills in Visual's abstract methods
+    "get_height", "get_optimal_width", "render_strips",
 }
 
 

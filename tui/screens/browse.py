@@ -31,7 +31,7 @@ from textual.worker import get_current_worker
 from five_star.store.errors import FiveStarError
 from five_star.store.export.formats import FORMATS, export_format
 from five_star.store.model import Article
-from five_star.store.query.browse import BrowseIndex, Grouping
+from five_star.store.query.browse import BrowseIndex, Grouping, city_key
 from five_star.store.query.search import Hit
 from five_star.store.query.service import Answer, QueryService, read_query
 from five_star.store.sanitize import one_line
@@ -220,6 +220,15 @@ class BrowseScreen(Screen[None]):
         shown = self.shown
         return [i for i in self.index.order if shown is None or i in shown]
 
+    @property
+    def searching(self) -> bool:
+        """A query narrows the tree (its hits, none, or a refused query's nothing)."""
+        return self.shown is not None
+
+    def tree_grouping(self) -> Grouping:
+        """How the tree groups what it shows now: by city alone while searching (see ``_show_tree``)."""
+        return Grouping.CITY if self.searching else self.grouping
+
     def _show_tree(self) -> None:
         if self.index is None:
             return
@@ -229,7 +238,19 @@ class BrowseScreen(Screen[None]):
             message = self.answer.problem or ""
         else:
             message = f"No hits for “{one_line(self.answer.text)}”"
-        view = TreeView(self.index, self.grouping, self.shown, empty_message=one_line(message))
+        # While a search is active the hits are grouped by city alone (city → article), whichever grouping
+        # is chosen: an article has one city but may name many programs, so under city → program → article
+        # (or program → city → article) it showed once per program. City-only rather than a flat ranked
+        # list keeps what the tree gives: where the hits are and how many in each city, a whole city's hits
+        # selected with space, the pane's summary of a city; n/N still walk the hits in rank order, and
+        # Enter goes to the best one. The chosen grouping (`t`) applies again once the search is cleared.
+        view = TreeView(
+            self.index,
+            self.tree_grouping(),
+            self.shown,
+            empty_message=one_line(message),
+            middle_level=not self.searching,
+        )
         expand_all = self.shown is not None and len(self.shown) <= EXPAND_ALL_HITS
         self.query_one(ArticleTree).show_view(view, expand_all=expand_all)
 
@@ -262,14 +283,15 @@ class BrowseScreen(Screen[None]):
         text.append(name, "bold")
         chosen = sum(1 for i in ref.ids if i in self.selected)
         text.append(f"\n{len(ref.ids):,} articles · {chosen:,} selected\n")
-        if ref.middle is None:
-            groups = self.index.middle(self.grouping, ref.top, self.shown)
+        if ref.middle is None:  # the city's programs among the hits too, though the tree leaves them out
+            grouping = self.tree_grouping()
+            groups = self.index.middle(grouping, ref.top, self.shown)
             for group in groups:
                 text.append(f"\n  {one_line(group.name)}  {group.count:,}")
             text.append("\n")
             total = sum(group.count for group in groups)
             if total > len(ref.ids):  # an article naming several programs is counted under each of them
-                several = "programs" if self.grouping is Grouping.CITY else "cities"
+                several = "programs" if grouping is Grouping.CITY else "cities"
                 text.append(
                     f"\nThese add up to {total:,}, more than {len(ref.ids):,}: "
                     f"an article in several {several} is counted under each.\n",
@@ -306,6 +328,9 @@ class BrowseScreen(Screen[None]):
             self._show_answer(message.answer)
 
     def _show_answer(self, answer: Answer) -> None:
+        # Back to everything (Esc, or the query erased): keep the place the search led to, not line 0.
+        tree = self.query_one(ArticleTree)
+        place = tree.cursor_node.data if answer.everything and tree.cursor_node is not None else None
         self.answer = answer
         self.hit_by_id = {hit.article_id: hit for hit in answer.hits}
         # A refused query shows nothing, never everything: it must not look like a match for all.
@@ -315,6 +340,10 @@ class BrowseScreen(Screen[None]):
         self.hit_position = None
         self.problem = answer.problem or ""
         self._show_tree()
+        if place is not None and place.article_id is not None:
+            self.go_to_article(place.article_id, focus=False)  # the search box may still have the focus
+        elif place is not None and place.top is not None:
+            tree.expand_path(place.top, place.middle)
         if self._first_hit_pending:
             self._first_hit_pending = False
             if answer.hits:
@@ -362,15 +391,19 @@ class BrowseScreen(Screen[None]):
         self.hit_position = position
         self.go_to_article(self.answer.hits[position].article_id)
 
-    def go_to_article(self, article_id: str) -> bool:
+    def go_to_article(self, article_id: str, *, focus: bool = True) -> bool:
         """Open the tree down to the article's first place in it and put the cursor there."""
         if self.index is None or article_id not in self.index.articles:
             return False
         article = self.index.articles[article_id]
         tree = self.query_one(ArticleTree)
-        for top, middle in self.index.paths(self.grouping, article):
+        paths: list[tuple[str, str | None]] = (
+            [(city_key(article), None)] if self.searching else list(self.index.paths(self.grouping, article))
+        )
+        for top, middle in paths:
             if tree.expand_path(top, middle, article_id):
-                self.set_focus(tree)
+                if focus:
+                    self.set_focus(tree)
                 return True
         return False
 
@@ -388,6 +421,10 @@ class BrowseScreen(Screen[None]):
         cursor = tree.cursor_node
         article_id = cursor.data.article_id if cursor is not None and cursor.data is not None else None
         self.grouping = self.grouping.flipped()
+        if self.searching:  # the hits stay grouped by city; the tree changes when the search is cleared
+            self.notify(f"Search hits stay grouped by city; Esc shows the tree by {self.grouping.value}.",
+                        markup=False)
+            return
         self._show_tree()
         if article_id is not None:
             self.go_to_article(article_id)

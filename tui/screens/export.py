@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from five_star.store.export.formats import FORMATS, SUFFIXES, ExportFormat, export_format
@@ -31,6 +33,49 @@ def fitted(path: Path, fmt: ExportFormat) -> Path:
     if path.suffix.lower() in SUFFIXES and not fmt.fits(path):
         return path.with_suffix(fmt.suffix)
     return path
+
+
+def unwritable(path: Path) -> str | None:
+    """Why ``path`` cannot be written, found by creating (and removing) a scratch file beside it; or None."""
+    folder = path.parent
+    try:
+        handle, scratch = tempfile.mkstemp(prefix=".five-star-check-", dir=folder)
+    except OSError as error:
+        return f"Cannot write in {folder}: {error.strerror or error}."
+    os.close(handle)
+    Path(scratch).unlink(missing_ok=True)
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{path} cannot be overwritten (it is read-only)."
+    return None
+
+
+class ConfirmCreateFolder(Dialog[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Create the folder", id="confirm.create-folder"),
+        Binding("n,escape", "answer(False)", "Don't create it", id="confirm.no-folder"),
+    ]
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-folder-dialog", classes="dialog"):
+            yield Label(Text(f"Folder {self.folder} does not exist."), classes="dialog-title")
+            yield Label("Create it?")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Create (y)", variant="primary", id="folder-yes")
+                yield Button("No (n)", id="folder-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#folder-no", Button).focus()
+
+    def action_answer(self, create: bool) -> None:
+        self.dismiss(create)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "folder-yes")
 
 
 class ConfirmOverwrite(Dialog[bool]):
@@ -67,10 +112,21 @@ class ExportDialog(Dialog[ExportRequest | None]):
 
     DEFAULT_CSS = """
     ExportDialog {
+        #export-body { height: auto; }
         #export-scope { margin-bottom: 1; }
         #export-format { width: 100%; margin-bottom: 1; }
+        /* A short terminal: no spare lines, and the fields scroll above buttons that stay on screen. */
+        &.-compact {
+            .dialog { max-height: 100%; padding: 0 1; }
+            .dialog-title, #export-scope, #export-format { margin-bottom: 0; }
+            .dialog-buttons { margin-top: 0; }
+        }
     }
     """
+    COMPACT_BELOW = 24  # screen lines
+
+    # Lines of the dialog that are not its scrolling fields: border, padding, the buttons and their margin.
+    _CHROME: ClassVar[dict[bool, int]] = {False: 2 + 2 + 3 + 1, True: 2 + 0 + 3 + 0}
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
     # Enter straight away exports with the defaults; shift+tab reaches the format choice.
@@ -84,17 +140,32 @@ class ExportDialog(Dialog[ExportRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
-            yield Label("Export", classes="dialog-title")
-            yield Label(Text(self.scope), id="export-scope")
-            with RadioSet(id="export-format"):
-                for fmt in FORMATS:
-                    yield RadioButton(fmt.label, value=fmt is self.initial, id=f"format-{fmt.name}")
-            yield Label("Save to (Enter exports; Shift+Tab goes to the format):")
-            yield Input(value=str(self.default_path), id="export-path")
-            yield Label("", id="export-error")
+            with VerticalScroll(id="export-body", can_focus=False):
+                yield Label("Export", classes="dialog-title")
+                yield Label(Text(self.scope), id="export-scope")
+                with RadioSet(id="export-format"):
+                    for fmt in FORMATS:
+                        yield RadioButton(fmt.label, value=fmt is self.initial, id=f"format-{fmt.name}")
+                yield Label("Save to (Enter exports; Shift+Tab goes to the format):")
+                yield Input(value=str(self.default_path), id="export-path")
+                yield Label("", id="export-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
+
+    @on(events.Resize)
+    def _fit_to_screen(self, event: events.Resize) -> None:
+        """Keep the buttons on screen: the fields get what the screen has left, and scroll within it."""
+        compact = event.size.height < self.COMPACT_BELOW
+        self.set_class(compact, "-compact")
+        room = event.size.height if compact else event.size.height * 9 // 10
+        self.query_one("#export-body").styles.max_height = max(3, room - self._CHROME[compact])
+        self.call_after_refresh(self._show_path)
+
+    def _show_path(self) -> None:
+        path_input = self.query_one("#export-path", Input)
+        if path_input.has_focus:
+            self.query_one("#export-body", VerticalScroll).scroll_to_widget(path_input, animate=False)
 
     @property
     def chosen_format(self) -> ExportFormat:
@@ -106,6 +177,10 @@ class ExportDialog(Dialog[ExportRequest | None]):
         # Keep the ending in step with the format while it is one of ours, so the person sees it change.
         path_input = self.query_one("#export-path", Input)
         path_input.value = str(fitted(Path(path_input.value), self.chosen_format))
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self) -> None:
+        self._error("")  # whatever was wrong was about the path as it was
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-go")
@@ -121,19 +196,41 @@ class ExportDialog(Dialog[ExportRequest | None]):
         if path.is_dir():
             self._error(f"{path} is a folder; add a file name.")
             return
-        if not path.parent.is_dir():
-            self._error(f"Folder {path.parent} does not exist.")
-            return
         # Decided here, not only when the format changes: the path may have been typed after choosing.
         path = fitted(path, fmt)
-        request = ExportRequest(fmt.name, path)
-        if path.exists():
+        folder = path.parent
+        if folder.exists() and not folder.is_dir():
+            self._error(f"{folder} is a file, not a folder.")
+            return
+        if not folder.exists():
+
+            def create(yes: bool | None) -> None:
+                if not yes:
+                    return
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as error:
+                    self._error(f"Cannot create {folder}: {error.strerror or error}.")
+                    return
+                self._finish(ExportRequest(fmt.name, path))
+
+            self.app.push_screen(ConfirmCreateFolder(folder), create)
+            return
+        self._finish(ExportRequest(fmt.name, path))
+
+    def _finish(self, request: ExportRequest) -> None:
+        """The folder is there: check the file can be written, ask before overwriting, then answer."""
+        problem = unwritable(request.path)
+        if problem is not None:
+            self._error(problem)
+            return
+        if request.path.exists():
 
             def answered(overwrite: bool | None) -> None:
                 if overwrite:
                     self.dismiss(request)
 
-            self.app.push_screen(ConfirmOverwrite(path), answered)
+            self.app.push_screen(ConfirmOverwrite(request.path), answered)
             return
         self.dismiss(request)
 

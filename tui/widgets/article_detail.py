@@ -13,13 +13,18 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
+from textual.style import Style as TextualStyle
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import DataTable
 
@@ -75,14 +80,73 @@ def styled_pieces(text: str, marks: Sequence[Mark]) -> list[tuple[str, tuple[str
     return pieces
 
 
-def wrapped_line_of(text: str, offset: int, width: int) -> int:
-    """The screen line (0-based) on which ``offset`` falls when ``text`` is wrapped to ``width``."""
+# Kinsoku (CJK line breaking): closing marks never start a line, opening marks never end one.
+NO_LINE_START = frozenset("，。、；：？！）」』”’》〉】〕〗〙〛｝］％…‥·・〜～,.;:?!)]}%")
+NO_LINE_END = frozenset("（「『“‘《〈【〔〖〘〚｛［([{")
+# Marks that read as one sign when doubled (…… ——) are not split either.
+_INSEPARABLE = frozenset("…‥—―")
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _break_allowed(text: str, at: int) -> bool:
+    """Whether a line may end just before ``text[at]`` (``0 < at < len(text)``), by character alone."""
+    before, after = text[at - 1], text[at]
+    if after in NO_LINE_START or before in NO_LINE_END:
+        return False
+    if before == after and before in _INSEPARABLE:
+        return False
+    return not (_is_word_char(before) and _is_word_char(after))  # 2018, abc: a Latin word or a number
+
+
+def wrap_lines(text: str, width: int, keep: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """``text`` cut into screen lines of at most ``width`` cells: (start, end) offsets, newlines left out.
+
+    Chinese may break between any two characters, except that a span in ``keep`` (a figure, a search hit)
+    stays on one line unless it is wider than a line, a run of ASCII letters and digits stays whole, and
+    the CJK rules hold: closing punctuation never starts a line, opening punctuation never ends one. Where
+    no break is allowed (a run of punctuation longer than a line) the line is cut where it is full.
+    """
+    width = max(1, width)
+    blocked: set[int] = set()
+    for start, end in keep:
+        if end - start > 1 and cell_len(text[start:end]) <= width:
+            blocked.update(range(start + 1, end))
+    lines: list[tuple[int, int]] = []
+    paragraph = 0
+    for part in text.split("\n"):
+        start, stop = paragraph, paragraph + len(part)
+        paragraph = stop + 1
+        used = 0
+        at = start
+        while at < stop:
+            cells = max(1, cell_len(text[at]))  # a tab or a combining mark takes at least a cell here
+            if used + cells <= width or at == start:
+                used += cells
+                at += 1
+                continue
+            cut = next(
+                (b for b in range(at, start, -1) if b not in blocked and _break_allowed(text, b)),
+                at,  # nowhere allowed: cut where the line is full
+            )
+            lines.append((start, cut))
+            start, used = cut, 0
+            at = cut
+        lines.append((start, stop))
+    return lines
+
+
+def wrapped_line_of(text: str, offset: int, width: int, keep: Iterable[tuple[int, int]] = ()) -> int:
+    """The screen line (0-based) on which ``offset`` falls when ``text`` is wrapped by :func:`wrap_lines`."""
     if width <= 0:
         return 0
-    paragraphs = text[:offset].split("\n")
-    line = sum(max(1, len(Content(p).wrap(width))) for p in paragraphs[:-1])
-    # The sentinel stands for the character at ``offset``: the line it lands on is the answer.
-    return line + len(Content(paragraphs[-1] + "x").wrap(width)) - 1
+    lines = wrap_lines(text, width, keep)
+    for number, (_start, end) in enumerate(lines):
+        if offset < end or (offset == end and (end == len(text) or text[end] == "\n")):
+            return number
+    return len(lines) - 1
 
 
 def figure_value(figure: Figure) -> str:
@@ -216,6 +280,47 @@ class FigureLegend(FigureStyled):
         return legend
 
 
+class WrappedText(Text):
+    """Text that Textual draws wrapped by :func:`wrap_lines`, keeping the ``keep`` spans on one line.
+
+    It is still the whole text (``plain``, styles at offsets); only the drawing cuts it into lines.
+    """
+
+    __slots__ = ("keep",)
+
+    def __init__(self, keep: Sequence[tuple[int, int]] = ()) -> None:
+        super().__init__()
+        self.keep = list(keep)
+
+    def visualize(self) -> Visual:  # Textual's visual protocol: used in place of its own wrapping
+        return _WrappedVisual(self)
+
+
+class _WrappedVisual(Visual):
+    def __init__(self, text: WrappedText) -> None:
+        self.text = text
+        self._by_width: dict[int, Content] = {}
+
+    def lines(self, width: int) -> Content:
+        """The text with a line break at every cut: each line fits, so Content wraps nothing again."""
+        content = self._by_width.get(width)
+        if content is None:
+            cuts = wrap_lines(self.text.plain, width, self.text.keep)
+            joined = Text("\n").join(self.text[start:end] for start, end in cuts)
+            joined.plain = joined.plain.replace("\t", " ")  # a tab counts one cell in wrap_lines
+            content = self._by_width[width] = Content.from_rich_text(joined)
+        return content
+
+    def render_strips(self, width: int, height: int | None, style: TextualStyle, options: RenderOptions) -> list[Strip]:
+        return self.lines(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return Content.from_rich_text(self.text).get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.lines(width).get_height(rules, width)
+
+
 class ArticleText(FigureStyled):
     """The article body with figures coloured by kind, places underlined and search hits reversed."""
 
@@ -242,17 +347,40 @@ class ArticleText(FigureStyled):
         self.refresh()
 
     def render(self) -> Text:
+        return self._layout()[0]
+
+    def _layout(self) -> tuple[WrappedText, dict[int, int]]:
+        """The text to draw, and where each cut point of the article text landed in it (sanitising drops
+        characters, so offsets move)."""
         article = self.article
         if article is None:
-            return Text("")
+            return WrappedText(), {0: 0}
         marks = list(self.marks)
         if self.current is not None and 0 <= self.current < len(article.figures):
             figure = article.figures[self.current]
             marks.append(Mark(figure.start, figure.end, "figure--current"))
-        text = Text()
+        text = WrappedText()
+        landed: dict[int, int] = {}
+        at = 0
         for piece, active in styled_pieces(article.text, marks):
+            landed[at] = len(text)
             text.append(strip_controls(piece), self.style_of(active))
-        return text
+            at += len(piece)
+        landed[at] = len(text)
+        text.keep = [
+            (landed[m.start], landed[m.end])
+            for m in marks
+            if m.component != "figure--place" and m.start in landed and m.end in landed
+        ]
+        return text, landed
+
+    def screen_line_of(self, offset: int) -> int:
+        """The line (0-based) of the drawn text on which the article text's ``offset`` (a figure's start) is."""
+        text, landed = self._layout()
+        at = landed.get(offset)
+        if at is None:
+            at = landed[max(cut for cut in landed if cut <= offset)]
+        return wrapped_line_of(text.plain, at, self.content_region.width, text.keep)
 
 
 class FigureTable(DataTable):
@@ -353,7 +481,7 @@ class ArticleDetail(Vertical):
         article = text.article
         if article is None:
             return
-        line = wrapped_line_of(article.text, article.figures[index].start, text.content_region.width)
+        line = text.screen_line_of(article.figures[index].start)
         scroll = self.query_one("#detail-scroll", VerticalScroll)
         region = Region(0, text.virtual_region.y + line, 1, 1)
         scroll.scroll_to_region(region, center=True, animate=False)

@@ -1,5 +1,8 @@
 """The library tree: cities → programs → articles (or programs → cities → articles), loaded lazily.
 
+A view may also leave out the middle level (cities → articles): the browse screen shows search hits so,
+each article once under its one city.
+
 Only the first level is built up front; a group's children are added the first time it expands, so a
 20,000-article library opens as fast as five. Selection marks and counts are drawn at render time
 from the node's data, so toggling a selection only repaints.
@@ -45,6 +48,8 @@ class TreeView:
     grouping: Grouping
     shown: Collection[str] | None = None  # None: every article
     empty_message: str = "The library is empty."
+    # False: articles sit right under the top groups (no programs under a city), so each shows once.
+    middle_level: bool = True
 
 
 def _walk(node: TreeNode[NodeRef]) -> Iterator[TreeNode[NodeRef]]:
@@ -131,7 +136,7 @@ class ArticleTree(Tree[NodeRef]):
         index, grouping, shown, top = view.index, view.grouping, view.shown, ref.top
         if top is None:  # the empty-tree message
             return
-        if ref.middle is None:
+        if ref.middle is None and view.middle_level:
             for group in index.middle(grouping, top, shown):
                 ids = tuple(index.leaves(grouping, top, group.name, shown))
                 node.add(Text(one_line(group.name)), NodeRef(ids=ids, top=top, middle=group.name))
@@ -159,8 +164,8 @@ class ArticleTree(Tree[NodeRef]):
             (lambda ref: ref.middle == middle) if middle is not None else None,
             (lambda ref: ref.article_id == article_id) if article_id is not None else None,
         ):
-            if predicate is None:
-                break
+            if predicate is None:  # no middle level asked for (a group, or an article in a two-level view)
+                continue
             self._load_children(target)
             target.expand()
             child = self._child(target, predicate)
