@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.app import library_copy, read_articles
 from helpers.gold import DEFAULT_SHARED, GoldScore, load_gold, pipeline_articles, score
 
 SHARED = DEFAULT_SHARED
@@ -59,3 +60,15 @@ def _isolated_user_dirs(tmp_path, _session_cache, monkeypatch):
     # Nor the user's settings (a keymap, word lists of their own).
     monkeypatch.setenv("FIVE_STAR_CONFIG", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
+
+
+@pytest.fixture
+def db(tmp_path_factory, tmp_path):
+    """A private copy of the seed library (built once per session), for a test that may change it."""
+    return library_copy(tmp_path_factory, tmp_path)
+
+
+@pytest.fixture
+def articles(db):
+    """The articles of ``db``, as the library reads them."""
+    return read_articles(db)

@@ -13,14 +13,13 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from five_star.store.query.browse import NO_PROGRAM, UNLOCATED, BrowseIndex, Grouping, Summary
-from five_star.tui.widgets.article_detail import ArticleHeader
 from five_star.tui.widgets.article_tree import ArticleTree, TreeView
 from five_star.tui.widgets.status_bar import StatusBar
 from helpers.app import (
     APP_SIZE,
     label_of,
-    library_copy,
     make_app,
+    pane_text,
     read_articles,
     settle,
     status_of,
@@ -29,15 +28,6 @@ from helpers.app import (
 )
 
 pytestmark = pytest.mark.slow  # drives the real app through a pilot: a second or more per test
-
-
-@pytest.fixture
-def db(tmp_path_factory, tmp_path):
-    return library_copy(tmp_path_factory, tmp_path)
-
-
-def pane_text(app) -> str:
-    return app.screen.query_one(ArticleHeader).render().plain
 
 
 def program_sums(articles) -> dict[str, tuple[int, int]]:

@@ -6,14 +6,9 @@ import pytest
 from rich.console import Console
 
 from five_star.tui.screens.help import HelpScreen
-from helpers.app import APP_SIZE, library_copy, make_app, settle, tree_of
+from helpers.app import APP_SIZE, make_app, settle, tree_of
 
 pytestmark = pytest.mark.slow  # drives the real app through a pilot: a second or more per test
-
-
-@pytest.fixture
-def db(tmp_path_factory, tmp_path):
-    return library_copy(tmp_path_factory, tmp_path)
 
 
 async def help_lines(pilot) -> list[str]:

@@ -12,14 +12,9 @@ from five_star.tui.app import FiveStarApp
 from five_star.tui.screens.export import ExportDialog
 from five_star.tui.screens.help import HelpScreen
 from five_star.tui.widgets.search_bar import SearchBar
-from helpers.app import APP_SIZE, library_copy, make_app, settle, status_of, wait_until
+from helpers.app import APP_SIZE, make_app, settle, status_of, wait_until
 
 pytestmark = pytest.mark.slow  # drives the real app through a pilot: a second or more per test
-
-
-@pytest.fixture
-def db(tmp_path_factory, tmp_path):
-    return library_copy(tmp_path_factory, tmp_path)
 
 
 @pytest.fixture

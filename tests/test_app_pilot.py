@@ -16,7 +16,6 @@ from rich.console import Console
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import Input
-from textual.widgets._toast import Toast
 
 from five_star.store.export.formats import FORMATS
 from five_star.store.query.browse import NO_PROGRAM, UNLOCATED
@@ -35,14 +34,16 @@ from five_star.tui.widgets.status_bar import StatusBar
 from helpers.app import (
     APP_SIZE,
     label_of,
-    library_copy,
     library_of_page,
     make_app,
+    pane_text,
     read_articles,
     settle,
     status_of,
+    toasts,
     top_labels,
     tree_of,
+    type_query,
     visible_nodes,
     wait_until,
 )
@@ -55,22 +56,8 @@ ARTICLES_CSV_COLUMNS = [
 ]
 
 
-@pytest.fixture
-def db(tmp_path_factory, tmp_path):
-    return library_copy(tmp_path_factory, tmp_path)
-
-
-@pytest.fixture
-def articles(db):
-    return read_articles(db)
-
-
 def ranked(counter: Counter, catch_all: str) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (kv[0] == catch_all, -kv[1], kv[0]))
-
-
-def toasts(app) -> list[str]:
-    return [toast.render().plain for toast in app.screen.query(Toast)]
 
 
 async def cursor_to(pilot, predicate) -> None:
@@ -334,12 +321,6 @@ def containing(articles, word):
     return {a.id for a in articles if word in (a.title or "") or word in a.text}
 
 
-async def type_query(pilot, query: str) -> None:
-    await pilot.press("slash")
-    await pilot.press(*query)
-    await settle(pilot)
-
-
 async def test_search_filters_the_tree_as_you_type_and_counts_hits(db, articles, tmp_path):
     word = "红色物业"
     expected = containing(articles, word)
@@ -384,10 +365,6 @@ async def test_enter_goes_to_the_first_hit_and_n_N_walk_the_hits(db, articles, t
         if spans:
             style = body.render().get_style_at_offset(Console(), spans[0][0])
             assert style.reverse
-
-
-def pane_text(app) -> str:
-    return app.screen.query_one(ArticleHeader).render().plain
 
 
 @pytest.mark.parametrize("queries", [["南阳"], ["南阳", "焦作"], ["qqqzzz"]])

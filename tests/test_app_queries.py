@@ -13,7 +13,6 @@ from five_star.tui.cli import main
 from five_star.tui.widgets.search_bar import SearchBar
 from helpers.app import (
     APP_SIZE,
-    library_copy,
     make_app,
     read_articles,
     settle,
@@ -28,11 +27,6 @@ pytestmark = pytest.mark.slow  # drives the real app through a pilot: a second o
 GOOD = ["红色物业", "党员 -红色物业", '"五星 支部"', "unit:万元 value>=100万", "qqqzzz"]
 PARTLY_USABLE = ["红色物业 kind:banana", "党员 value>=abc", "党员 city:"]
 REFUSED = ["kind:banana", "value>=abc", "value>=1o00", "city:"]
-
-
-@pytest.fixture
-def db(tmp_path_factory, tmp_path):
-    return library_copy(tmp_path_factory, tmp_path)
 
 
 def queries(db) -> list[str]:

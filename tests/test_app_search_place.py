@@ -13,38 +13,21 @@ from five_star.tui.widgets.article_detail import ArticleHeader, ArticleText
 from helpers.app import (
     APP_SIZE,
     label_of,
-    library_copy,
     make_app,
-    read_articles,
     settle,
     status_of,
     top_labels,
     tree_of,
+    type_query,
     visible_nodes,
 )
 
 pytestmark = pytest.mark.slow  # drives the real app through a pilot
 
 
-@pytest.fixture
-def db(tmp_path_factory, tmp_path):
-    return library_copy(tmp_path_factory, tmp_path)
-
-
-@pytest.fixture
-def articles(db):
-    return read_articles(db)
-
-
 def search(articles, query: str):
     """The hits in rank order, as the app's query service gives them (and n/N walk them)."""
     return QueryService(articles, background=False).answer(query).hits
-
-
-async def type_query(pilot, query: str) -> None:
-    await pilot.press("slash")
-    await pilot.press(*query)
-    await settle(pilot)
 
 
 def article_lines(tree) -> list[str]:

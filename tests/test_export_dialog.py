@@ -7,25 +7,15 @@ import os
 import pytest
 from textual.geometry import Region
 from textual.widgets import Button, Input, Label
-from textual.widgets._toast import Toast
 
 from five_star.tui.screens.export import ExportDialog
-from helpers.app import library_copy, make_app, settle, wait_until
+from helpers.app import make_app, settle, toasts, wait_until
 
 pytestmark = pytest.mark.slow  # drives the real app through a pilot
 
 
-@pytest.fixture
-def db(tmp_path_factory, tmp_path):
-    return library_copy(tmp_path_factory, tmp_path)
-
-
 def error_of(app) -> str:
     return str(app.screen.query_one("#export-error", Label).render())
-
-
-def toasts(app) -> list[str]:
-    return [toast.render().plain for toast in app.screen.query(Toast)]
 
 
 async def open_dialog(pilot) -> ExportDialog:

@@ -8,8 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.style import Style
+from textual.widgets._toast import Toast
 
 from five_star.store.library.ingest import ingest
+from five_star.tui.widgets.article_detail import ArticleHeader
 from five_star.tui.widgets.article_tree import ArticleTree
 from five_star.tui.widgets.status_bar import StatusBar
 from helpers.library import copy_library, seeds_library
@@ -95,3 +97,18 @@ def shown_article_ids(tree) -> set[str]:
         if node.data is not None and node.data.ids:
             ids.update(node.data.ids)
     return ids
+
+
+def toasts(app) -> list[str]:
+    return [toast.render().plain for toast in app.screen.query(Toast)]
+
+
+async def type_query(pilot, query: str) -> None:
+    await pilot.press("slash")
+    await pilot.press(*query)
+    await settle(pilot)
+
+
+def pane_text(app) -> str:
+    """What the detail pane's header says (an article's title and facts, or a group's summary)."""
+    return app.screen.query_one(ArticleHeader).render().plain
