@@ -62,15 +62,8 @@ class QueryService:
     def __init__(self, articles: Iterable[Article], *, indexed: bool = True, background: bool = True) -> None:
         self.index = SearchIndex(articles, indexed=indexed, background=background)
 
-    @property
-    def articles(self) -> list[Article]:
-        return self.index.articles
-
     def answer(self, text: str) -> Answer:
         asked = read_query(text)
         if asked.everything or asked.refused:
             return asked
         return Answer(text, asked.query, self.index.search(asked.query))
-
-    def wait_until_indexed(self, timeout: float | None = None) -> bool:
-        return self.index.wait_until_indexed(timeout)

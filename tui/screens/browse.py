@@ -492,7 +492,7 @@ class BrowseScreen(Screen[None]):
     # Not described by repr() of its arguments, which Textual would run on the UI thread for every article.
     @work(thread=True, group="export", description="export")
     def write_export(self, articles: list[Article], request: ExportRequest) -> None:
-        fmt = export_format(request.format)
+        fmt = request.format
         try:
             rows = fmt.writer(articles, request.path)
         except (FiveStarError, OSError) as exc:

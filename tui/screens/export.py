@@ -21,7 +21,7 @@ from five_star.tui.screens.dialog import Dialog
 
 @dataclass(frozen=True)
 class ExportRequest:
-    format: str  # the name of one of FORMATS
+    format: ExportFormat
     path: Path
 
 
@@ -212,11 +212,11 @@ class ExportDialog(Dialog[ExportRequest | None]):
                 except OSError as error:
                     self._error(f"Cannot create {folder}: {error.strerror or error}.")
                     return
-                self._finish(ExportRequest(fmt.name, path))
+                self._finish(ExportRequest(fmt, path))
 
             self.app.push_screen(ConfirmCreateFolder(folder), create)
             return
-        self._finish(ExportRequest(fmt.name, path))
+        self._finish(ExportRequest(fmt, path))
 
     def _finish(self, request: ExportRequest) -> None:
         """The folder is there: check the file can be written, ask before overwriting, then answer."""

@@ -330,9 +330,13 @@ class ArticleText(FigureStyled):
         super().__init__(id=id)
         self.article: Article | None = None
         self.marks: list[Mark] = []
+        # The drawn text for (current figure, theme): stepping to a figure draws it once and scrolls to it
+        # from the same layout, instead of styling and wrapping the whole article twice per key.
+        self._laid_out: tuple[tuple[int | None, str], tuple[WrappedText, dict[int, int]]] | None = None
 
     def show(self, article: Article | None, hit_marks: list[Mark]) -> None:
         self.article = article
+        self._laid_out = None
         self.marks = []
         if article is not None:
             self.marks = [
@@ -352,6 +356,12 @@ class ArticleText(FigureStyled):
     def _layout(self) -> tuple[WrappedText, dict[int, int]]:
         """The text to draw, and where each cut point of the article text landed in it (sanitising drops
         characters, so offsets move)."""
+        key = (self.current, self.app.theme)
+        if self._laid_out is None or self._laid_out[0] != key:
+            self._laid_out = key, self._lay_out()
+        return self._laid_out[1]
+
+    def _lay_out(self) -> tuple[WrappedText, dict[int, int]]:
         article = self.article
         if article is None:
             return WrappedText(), {0: 0}

@@ -17,12 +17,13 @@ def shorten(text: str, cells: int) -> str:
     """``text`` in at most ``cells`` terminal cells (at least one), ending in ``…`` when it was cut."""
     if cell_len(text) <= cells:
         return text
-    kept = ""
+    room, kept = max(cells, 1) - 1, []  # one cell for the ellipsis
     for char in text:
-        if cell_len(kept + char) + 1 > max(cells, 1):
+        room -= cell_len(char)
+        if room < 0:
             break
-        kept += char
-    return kept + "…"
+        kept.append(char)
+    return "".join(kept) + "…"
 
 
 class StatusBar(Widget):
