@@ -28,6 +28,14 @@ FIGURE_KINDS: dict[str, str] = {
 }
 """``Figure.kind``, each with a label for people (legend order)."""
 
+REGIONS: dict[str, str] = {
+    "henan": "in Henan",
+    "outside": "outside Henan",
+    "province": "province-wide",
+    "unknown": "place unknown",
+}
+"""``Article.region``: where the article is, when ``city`` alone cannot say (it is null outside Henan)."""
+
 TIER_NAMES: dict[int, str] = {1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
 """``StarCount.tier`` and how Chinese writes it."""
 
@@ -123,8 +131,10 @@ class Article:
     kind: str = "article"  # "article" | "photo"
     title: str | None = None
     authors: list[str] = field(default_factory=list)
+    published: str | None = None  # ISO YYYY-MM-DD: the page's own date, never one from the body
     dates: list[DateMention] = field(default_factory=list)
     city: str | None = None
+    region: str = "unknown"  # one of REGIONS
     counties: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)
@@ -152,8 +162,10 @@ class Article:
             "kind": self.kind,
             "title": self.title,
             "authors": list(self.authors),
+            "published": self.published,
             "dates": [d.to_dict() for d in self.dates],
             "city": self.city,
+            "region": self.region,
             "counties": list(self.counties),
             "places": [p.to_dict() for p in self.places],
             "programs": list(self.programs),

@@ -205,6 +205,7 @@ def enrich(article: Article, places: PlaceResult) -> Article:
     article.places = places.places
     article.counties = places.counties
     article.city = places.city
+    article.region = places.region
     article.programs = find_programs(article.text, article.title)
     article.stars = find_stars(article.text)
     article.star_counts = find_star_counts(article.text)

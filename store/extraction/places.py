@@ -70,6 +70,7 @@ class PlaceResult:
     places: list[Place] = field(default_factory=list)
     counties: list[str] = field(default_factory=list)
     city: str | None = None
+    region: str = "unknown"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -361,7 +362,12 @@ def resolve_places(text: str, title: str | None = None, *, context_city: str | N
             seen.add(f.code)
             places.append(_place(f.code, gaz))
     county_names = [p.name for p in places if p.level == "county" and not is_zone(p.code)]
-    return PlaceResult(places=places, counties=county_names, city=gaz.units[city].name if city else None)
+    return PlaceResult(
+        places=places,
+        counties=county_names,
+        city=gaz.units[city].name if city else None,
+        region="henan" if city else "unknown",
+    )
 
 
 def resolve_page_places(items: Iterable[tuple[str, str | None]]) -> list[PlaceResult]:
