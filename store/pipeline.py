@@ -35,7 +35,8 @@ from five_star.store.reading.repair import (
 from five_star.store.resources import ResourceError
 from five_star.store.sanitize import path_text
 from five_star.store.splitting import meta
-from five_star.store.splitting.split import Item, split_lines
+from five_star.store.splitting.chrome import published_date
+from five_star.store.splitting.split import Item, Split, split_lines
 
 
 def extract_paths(paths: list[Path], known: Mapping[str, str] | None = None) -> Iterator[Page | Skipped | Unchanged]:
@@ -77,7 +78,7 @@ def extract_text(raw: str, source: str, path: str = "", encoding: str = "utf-8")
     lines = [r.text for r in repaired]
     split = split_lines(lines)
     year = meta.page_year(lines)
-    articles = [build_article(item, lines, repaired, raw_lines, source, year) for item in split.items]
+    articles = [build_article(item, split, lines, repaired, raw_lines, source, year) for item in split.items]
     # Damage decoding worked around (``utf-8+truncated-utf8``) concerns every article of the page.
     decoding = encoding.split("+")[1:]
     for article in articles:
@@ -96,6 +97,7 @@ def extract_text(raw: str, source: str, path: str = "", encoding: str = "utf-8")
 
 def build_article(
     item: Item,
+    split: Split,
     lines: list[str],
     repaired: list[LineRepair],
     raw_lines: list[str],
@@ -123,12 +125,25 @@ def build_article(
         first_line=item.first_line,
         last_line=item.last_line,
         kind=item.kind,
-        title=meta.clean_title(lines[item.title_line]) if item.title_line else None,
+        title=_title(item, split, lines),
         authors=authors,
+        published=published_date(lines, split.chrome, item.first_line, item.last_line),
         dates=meta.find_dates(text, year),
         repairs=_repair_names(fired) + lost,
         text=text,
     )
+
+
+def _title(item: Item, split: Split, lines: list[str]) -> str | None:
+    """The headline; failing one, the ``原标题:`` line in or just above the item, which repeats it."""
+    if item.title_line:
+        return meta.clean_title(lines[item.title_line])
+    if item.kind != "article":
+        return None
+    for removed in split.removed:
+        if removed.reason == "original title" and item.first_line - 3 <= removed.line <= item.last_line:
+            return meta.original_title(removed.text)
+    return None
 
 
 def _repair_names(fired: Counter) -> list[str]:

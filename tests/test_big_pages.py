@@ -15,7 +15,8 @@ from five_star.store.pipeline import extract_paths
 from five_star.store.reading import read
 from five_star.store.reading.read import read_page
 from five_star.store.reading.repair import _QUESTION_WORDS, restore_question_marks
-from five_star.store.splitting.split import find_duplicates, split_lines
+from five_star.store.splitting.chrome import find_duplicates
+from five_star.store.splitting.split import split_lines
 
 
 def _question_marks_quadratic(line: str) -> tuple[str, int]:

@@ -23,6 +23,12 @@ def clean_title(line: str) -> str:
     return re.sub(r"\s+", " ", title)
 
 
+def original_title(line: str) -> str | None:
+    """'原标题：漯河 璀璨“星”光照亮城乡治理' → the headline it repeats."""
+    title = clean_title(re.sub(r"^[\s【\[]*原标题\s*[】\]:：]\s*", "", line))
+    return title or None
+
+
 def byline_names(byline_lines: list[str]) -> list[str]:
     return parse_names(" ".join(byline_lines))
 
@@ -72,6 +78,7 @@ def page_year(lines: list[str]) -> int | None:
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
+    """Date mentions in article text, each written form once, in order of first appearance."""
     found: list[tuple[int, DateMention]] = []
     taken: list[tuple[int, int]] = []
     for m in _FULL_OR_PARTIAL.finditer(text):
@@ -82,4 +89,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     for m in _YEAR_ONLY.finditer(text):
         if not any(start <= m.start() < end for start, end in taken):
             found.append((m.start(), DateMention(m.group(0), int(m.group("year")), None, None)))
-    return [mention for _, mention in sorted(found, key=lambda pair: pair[0])]
+    once: dict[str, DateMention] = {}
+    for _, mention in sorted(found, key=lambda pair: pair[0]):
+        once.setdefault(mention.text, mention)
+    return list(once.values())

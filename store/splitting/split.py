@@ -14,30 +14,11 @@ from itertools import islice
 
 from five_star.store.model import Removed
 from five_star.store.reading.repair import ends_paragraph
-from five_star.store.resources import Spec, derived, page_rules
+from five_star.store.resources import derived, page_rules
+from five_star.store.splitting.chrome import Chrome, find_chrome
 
 _SENTENCE_PUNCT = re.compile(r"[。！？!?]")
 _TRAILING_COMMA = re.compile(r"[，、；：,;:]$")
-
-
-@dataclass(frozen=True)
-class PlaceList:
-    """A line that only lists short place names ('汝南县 | 平舆县 | …'): site navigation."""
-
-    separator: re.Pattern[str]
-    min_items: int
-    max_item_chars: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class Duplicates:
-    """A line sharing ``min_share`` of its ``shingle``-character pieces with one earlier line."""
-
-    min_chars: int
-    shingle: int
-    min_share: float
-    reason: str  # with ``{line}``, the number of the line it repeats
 
 
 @dataclass(frozen=True)
@@ -52,11 +33,6 @@ class HeadlineShape:
 class PagePatterns:
     """``page_rules.json``, compiled: what the line predicates and the walk below test lines with."""
 
-    boilerplate: list[tuple[re.Pattern[str], str]]
-    header_reason: str
-    place_list: PlaceList
-    banner_reason: str
-    duplicate: Duplicates
     byline: re.Pattern[str]
     roles: re.Pattern[str]
     news_lead: re.Pattern[str]
@@ -68,33 +44,14 @@ class PagePatterns:
     fragment_max_chars: int
 
 
-def _duplicates(spec: Spec) -> Duplicates:
-    reason = spec.text("reason")
-    try:
-        reason.format(line=0)
-    except (KeyError, IndexError, ValueError):
-        raise spec.fault("reason", "may hold no placeholder but {line}") from None
-    return Duplicates(spec.integer("min_chars"), spec.integer("shingle"), spec.number("min_share"), reason)
-
-
 @derived
 def page_patterns() -> PagePatterns:
     data = page_rules()
     roles = sorted(data.strings("byline_roles"), key=len, reverse=True)
     role_alt = "|".join(map(re.escape, roles))
     suffixes = "|".join(map(re.escape, sorted(data.strings("place_suffixes"), key=len, reverse=True)))
-    place_list, headline = data.section("place_list"), data.section("headline")
+    headline = data.section("headline")
     return PagePatterns(
-        boilerplate=[(rule.regex("pattern", re.I), rule.text("reason")) for rule in data.sections("boilerplate")],
-        header_reason=data.text("header_before_breadcrumb"),
-        place_list=PlaceList(
-            place_list.regex("separator"),
-            place_list.integer("min_items"),
-            place_list.integer("max_item_chars"),
-            place_list.text("reason"),
-        ),
-        banner_reason=data.text("page_banner"),
-        duplicate=_duplicates(data.section("duplicate")),
         # A byline line: optional box mark and outlet name, then a role word, then names.
         byline=re.compile(rf"^[□■◇◆]?\s*[^\s，。]{{0,12}}?({role_alt})(\s|$|[\u4e00-\u9fff]{{2,4}}(\s|$))"),
         roles=re.compile(role_alt),
@@ -138,6 +95,7 @@ class Item:
 class Split:
     items: list[Item]
     removed: list[Removed]
+    chrome: Chrome
 
 
 # ------------------------------------------------------------------------------------------------
@@ -204,68 +162,6 @@ def is_headline_shaped(line: str) -> bool:
         and not photo_credit(line)
         and not line.startswith(("(", "（"))
     )
-
-
-# ------------------------------------------------------------------------------------------------
-# boilerplate
-
-
-def find_boilerplate(lines: list[str]) -> dict[int, str]:
-    r = page_patterns()
-    removed: dict[int, str] = {}
-    numbered = [(n, line) for n, line in enumerate(lines) if n and line]
-    for n, line in numbered:
-        for pattern, reason in r.boilerplate:
-            if pattern.search(line):
-                removed[n] = reason
-                break
-        else:
-            if _is_place_list(line):
-                removed[n] = r.place_list.reason
-    breadcrumbs = [n for n, reason in removed.items() if reason == "breadcrumb"]
-    if breadcrumbs:
-        for n, _ in numbered:
-            if n >= breadcrumbs[0]:
-                break
-            removed.setdefault(n, r.header_reason)
-    if any(line.startswith("## ") for _, line in numbered):
-        for n, line in numbered:
-            if re.match(r"#\s", line):
-                removed.setdefault(n, r.banner_reason)
-    removed.update({n: reason for n, reason in find_duplicates(lines).items() if n not in removed})
-    return removed
-
-
-def _is_place_list(line: str) -> bool:
-    spec = page_patterns().place_list
-    parts = [p.strip() for p in spec.separator.split(line) if p.strip()]
-    return len(parts) >= spec.min_items and all(len(p) <= spec.max_item_chars for p in parts)
-
-
-def find_duplicates(lines: list[str]) -> dict[int, str]:
-    """Lines whose text mostly repeats one earlier line (a scraper that captured a block twice)."""
-    spec = page_patterns().duplicate
-    size = spec.shingle
-    seen: dict[str, int] = {}
-    duplicates: dict[int, str] = {}
-    for n, line in enumerate(lines):
-        if not n or len(line) < spec.min_chars:
-            continue
-        # The pieces are sliced twice rather than listed: a list of them holds ~70 bytes per character.
-        starts = range(0, len(line) - size + 1)
-        votes: dict[int, int] = {}
-        for i in starts:
-            earlier = seen.get(line[i : i + size])
-            if earlier is not None:
-                votes[earlier] = votes.get(earlier, 0) + 1
-        if votes:
-            best, count = max(votes.items(), key=lambda kv: kv[1])
-            if count >= spec.min_share * len(starts):
-                duplicates[n] = spec.reason.format(line=best)
-                continue
-        for i in starts:
-            seen.setdefault(line[i : i + size], n)
-    return duplicates
 
 
 # ------------------------------------------------------------------------------------------------
@@ -348,7 +244,8 @@ def _is_fragment_block(block: list[int], lines: list[str]) -> bool:
 
 def split_lines(lines: list[str]) -> Split:
     """``lines[0]`` is ignored; ``lines[n]`` is the repaired text of raw line n."""
-    removed = find_boilerplate(lines)
+    chrome = find_chrome(lines)
+    removed = chrome.removed
     blocks = _split_at_headlines(_blocks(lines, removed), lines)
     items: list[Item] = []
     current: Item | None = None
@@ -393,8 +290,10 @@ def split_lines(lines: list[str]) -> Split:
             current = start("article")
         _absorb(current, block, lines)
 
-    removed_list = [Removed(line=n, text=lines[n], reason=reason) for n, reason in sorted(removed.items())]
-    return Split(items=items, removed=removed_list)
+    removed_list = [Removed(line=n, text=lines[n], reason=reason) for n, reason in removed.items()]
+    removed_list += [Removed(line=n, text=stamp, reason=name) for n, (stamp, name) in chrome.stamps.items()]
+    removed_list.sort(key=lambda r: r.line)
+    return Split(items=items, removed=removed_list, chrome=chrome)
 
 
 def _absorb(item: Item, block: list[int], lines: list[str]) -> None:
@@ -439,4 +338,11 @@ def _headline_at(blocks: list[list[int]], index: int, lines: list[str], current:
     if (current is None or (current.closed and not current.fragments)) and body_follows:
         return True
     # (d) a dateline headline led by a place name ('驻马店市驿城区水屯镇 用真情汇聚脱贫实效')
-    return body_follows and bool(page_patterns().place_led.match(line))
+    if body_follows and page_patterns().place_led.match(line):
+        return True
+    # (e) the first thing on the page, run straight into its first paragraph with no blank line between
+    return current is None and len(block) > 1 and _reads_as_body(lines[block[1]])
+
+
+def _reads_as_body(line: str) -> bool:
+    return len(line) >= page_patterns().body_min_chars or bool(re.search(r"[。！？]”?$", line))

@@ -1,0 +1,291 @@
+"""Site chrome: the lines of a page that belong to the site, not to any article.
+
+Breadcrumbs, site and app names, share and print controls, counters, date and source lines, editor
+credits, footers, e-paper labels, related-reading lists, tag lists, lines a scraper captured twice. Every
+rule is named in ``page_rules.json`` and every line it takes out is reported under that name, so a user
+who finds a line wrongly dropped can see which rule did it and edit the rule.
+
+Works on repaired lines (``lines[0]`` unused, numbers match the source). ``find_chrome`` returns the
+dropped lines with their rule's name; a prefix rule (a forum's "edited by … at …" stamp glued to the
+first paragraph) trims the line in place and reports the stamp.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from five_star.store.resources import Spec, derived, page_rules
+
+_CLAUSE_PUNCT = re.compile(r"[，。！？；,;!?]")
+_FULL_DATE = re.compile(
+    r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})(?!\d)\s*日?"
+)
+
+
+@dataclass(frozen=True)
+class PlaceList:
+    """A line that only lists short place names ('汝南县 | 平舆县 | …'): site navigation."""
+
+    separator: re.Pattern[str]
+    min_items: int
+    max_item_chars: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """A line sharing ``min_share`` of its ``shingle``-character pieces with one earlier line."""
+
+    min_chars: int
+    shingle: int
+    min_share: float
+    reason: str  # with ``{line}``, the number of the line it repeats
+
+
+@dataclass(frozen=True)
+class ChromeRules:
+    lines: list[tuple[re.Pattern[str], str]]
+    prefixes: list[tuple[re.Pattern[str], str]]
+    date_line: str
+    date_line_max_chars: int
+    published_from: frozenset[str]
+    related_marker: re.Pattern[str]
+    related_max_chars: int
+    related_name: str
+    tag_min_tokens: int
+    tag_max_chars: int
+    tag_name: str
+    credit_words: frozenset[str]
+    header_name: str
+    place_list: PlaceList
+    banner_name: str
+    duplicate: Duplicates
+
+
+def _named_patterns(rules: list[Spec]) -> list[tuple[re.Pattern[str], str]]:
+    return [(rule.regex("pattern", re.I), rule.text("name")) for rule in rules]
+
+
+def _duplicates(spec: Spec) -> Duplicates:
+    reason = spec.text("reason")
+    try:
+        reason.format(line=0)
+    except (KeyError, IndexError, ValueError):
+        raise spec.fault("reason", "may hold no placeholder but {line}") from None
+    return Duplicates(spec.integer("min_chars"), spec.integer("shingle"), spec.number("min_share"), reason)
+
+
+@derived
+def chrome_rules() -> ChromeRules:
+    data = page_rules()
+    place_list, date_line = data.section("place_list"), data.section("date_line")
+    related, tags = data.section("related_reading"), data.section("tag_list")
+    return ChromeRules(
+        lines=_named_patterns(data.sections("chrome")),
+        prefixes=_named_patterns(data.sections("chrome_prefixes")),
+        date_line=date_line.text("name"),
+        date_line_max_chars=date_line.integer("max_chars"),
+        published_from=frozenset(data.strings("published_from")),
+        related_marker=related.regex("marker"),
+        related_max_chars=related.integer("max_chars"),
+        related_name=related.text("name"),
+        tag_min_tokens=tags.integer("min_tokens"),
+        tag_max_chars=tags.integer("max_token_chars"),
+        tag_name=tags.text("name"),
+        credit_words=frozenset(data.strings("byline_roles")) | {"摄", "摄影", "文图", "文/图"},
+        header_name=data.text("header_before_breadcrumb"),
+        place_list=PlaceList(
+            place_list.regex("separator"),
+            place_list.integer("min_items"),
+            place_list.integer("max_item_chars"),
+            place_list.text("reason"),
+        ),
+        banner_name=data.text("page_banner"),
+        duplicate=_duplicates(data.section("duplicate")),
+    )
+
+
+@dataclass
+class Chrome:
+    removed: dict[int, str]  # line → rule name, for whole lines taken out
+    stamps: dict[int, tuple[str, str]]  # line → (stamp text, rule name), for prefixes trimmed off a line
+
+
+def find_chrome(lines: list[str]) -> Chrome:
+    """The chrome of a page. Trims prefix stamps off ``lines`` in place (the rest of the line is text)."""
+    rules = chrome_rules()
+    stamps = _trim_stamps(lines, rules)
+    removed: dict[int, str] = {}
+    numbered = [(n, line) for n, line in enumerate(lines) if n and line]
+    for n, line in numbered:
+        name = _line_rule(line, rules)
+        if name:
+            removed[n] = name
+    _header_before_breadcrumb(numbered, removed, rules)
+    _related_reading(lines, removed, rules)
+    if any(line.startswith("## ") for _, line in numbered):
+        for n, line in numbered:
+            if re.match(r"#\s", line):
+                removed.setdefault(n, rules.banner_name)
+    removed.update({n: reason for n, reason in find_duplicates(lines).items() if n not in removed})
+    removed.update({n: reason for n, reason in _repeated_short_lines(lines, rules).items() if n not in removed})
+    return Chrome(removed, stamps)
+
+
+def _trim_stamps(lines: list[str], rules: ChromeRules) -> dict[int, tuple[str, str]]:
+    stamps: dict[int, tuple[str, str]] = {}
+    for n, line in enumerate(lines):
+        for pattern, name in rules.prefixes:
+            match = pattern.match(line) if n else None
+            if match and match.end() < len(line):
+                stamps[n] = (match.group(0).strip(), name)
+                lines[n] = line[match.end() :]
+                break
+    return stamps
+
+
+def _line_rule(line: str, rules: ChromeRules) -> str | None:
+    for pattern, name in rules.lines:
+        if pattern.search(line):
+            return name
+    if is_date_line(line):
+        return rules.date_line
+    if _is_place_list(line, rules.place_list):
+        return rules.place_list.name
+    if _is_tag_list(line, rules):
+        return rules.tag_name
+    return None
+
+
+def is_date_line(line: str) -> bool:
+    """A short line around a full date with no clause in it: '2023-05-26 11:52:56 来源：大河网'.
+
+    A headline or a sentence that mentions a date has clause punctuation or more words than a date line.
+    """
+    if len(line) > chrome_rules().date_line_max_chars or _CLAUSE_PUNCT.search(line):
+        return False
+    match = _FULL_DATE.search(line)
+    if not match:
+        return False
+    rest = (line[: match.start()] + " " + line[match.end() :]).strip()
+    return len(re.sub(r"[\s|｜/·•:：\d-]+", "", rest)) <= 24
+
+
+def full_date(text: str) -> str | None:
+    """The first valid full date in ``text``, as ISO ``YYYY-MM-DD``."""
+    for match in _FULL_DATE.finditer(text):
+        year, month, day = (int(match.group(k)) for k in ("year", "month", "day"))
+        if 1 <= month <= 12 and 1 <= day <= _days_in(year, month):
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _is_place_list(line: str, spec: PlaceList) -> bool:
+    parts = [p.strip() for p in spec.separator.split(line) if p.strip()]
+    return len(parts) >= spec.min_items and all(len(p) <= spec.max_item_chars for p in parts)
+
+
+def _is_tag_list(line: str, rules: ChromeRules) -> bool:
+    """'五星 支部 党建 乡村振兴' or '#五星支部# #党建#': keywords a blog platform shows under a post."""
+    tokens = [t.strip("#＃") for t in re.split(r"[\s#＃]+", line) if t.strip("#＃")]
+    return (
+        len(tokens) >= rules.tag_min_tokens
+        and all(len(t) <= rules.tag_max_chars for t in tokens)
+        and not _CLAUSE_PUNCT.search(line)
+        and not rules.credit_words.intersection(tokens)  # '记者 姬慧洋 通讯员 闫文博 摄' is a credit
+        and all(re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9“”\"]+", t) for t in tokens)
+    )
+
+
+def _header_before_breadcrumb(numbered: list[tuple[int, str]], removed: dict[int, str], rules: ChromeRules) -> None:
+    """Lines above the first breadcrumb are the site's header (logo, company name), not news."""
+    breadcrumbs = [n for n, name in removed.items() if name == "breadcrumb"]
+    if not breadcrumbs:
+        return
+    first = min(breadcrumbs)
+    for n, _ in numbered:
+        if n >= first:
+            break
+        removed.setdefault(n, rules.header_name)
+
+
+def _related_reading(lines: list[str], removed: dict[int, str], rules: ChromeRules) -> None:
+    """A '相关阅读' marker and the short link lines under it, up to the first line that reads as text."""
+    n = 1
+    while n < len(lines):
+        if lines[n] and rules.related_marker.match(lines[n]):
+            removed[n] = rules.related_name
+            n += 1
+            while n < len(lines) and (
+                not lines[n] or (len(lines[n]) <= rules.related_max_chars and not re.search(r"[。！？]$", lines[n]))
+            ):
+                if lines[n]:
+                    removed.setdefault(n, rules.related_name)
+                n += 1
+        n += 1
+
+
+def find_duplicates(lines: list[str]) -> dict[int, str]:
+    """Lines whose text mostly repeats one earlier line (a scraper that captured a block twice)."""
+    spec = chrome_rules().duplicate
+    size = spec.shingle
+    seen: dict[str, int] = {}
+    duplicates: dict[int, str] = {}
+    for n, line in enumerate(lines):
+        if not n or len(line) < spec.min_chars:
+            continue
+        # The pieces are sliced twice rather than listed: a list of them holds ~70 bytes per character.
+        starts = range(0, len(line) - size + 1)
+        votes: dict[int, int] = {}
+        for i in starts:
+            earlier = seen.get(line[i : i + size])
+            if earlier is not None:
+                votes[earlier] = votes.get(earlier, 0) + 1
+        if votes:
+            best, count = max(votes.items(), key=lambda kv: kv[1])
+            if count >= spec.min_share * len(starts):
+                duplicates[n] = spec.reason.format(line=best)
+                continue
+        for i in starts:
+            seen.setdefault(line[i : i + size], n)
+    return duplicates
+
+
+def _repeated_short_lines(lines: list[str], rules: ChromeRules) -> dict[int, str]:
+    """A headline the page shows twice (once as the page title, once above the article): the second goes.
+
+    ``find_duplicates`` compares long lines only; a credit ('记者 姬慧洋 摄') may rightly recur, so it never counts.
+    """
+    first_at: dict[str, int] = {}
+    repeats: dict[int, str] = {}
+    for n, line in enumerate(lines):
+        if not n or not 8 <= len(line) < rules.duplicate.min_chars or any(w in line for w in rules.credit_words):
+            continue
+        if line in first_at:
+            repeats[n] = rules.duplicate.reason.format(line=first_at[line])
+        else:
+            first_at[line] = n
+    return repeats
+
+
+def published_date(lines: list[str], chrome: Chrome, first: int, last: int) -> str | None:
+    """The page's own date for the item spanning ``first``–``last``: a date line inside its span, else the
+    page's first date line. Dates in article text never count: only lines a date-bearing rule removed."""
+    rules = chrome_rules()
+    dated = sorted(
+        [(n, lines[n]) for n, name in chrome.removed.items() if name in rules.published_from]
+        + [(n, stamp) for n, (stamp, name) in chrome.stamps.items() if name in rules.published_from]
+    )
+    inside = [text for n, text in dated if first <= n <= last]
+    for text in inside + [text for _, text in dated]:
+        date = full_date(text)
+        if date:
+            return date
+    return None
