@@ -29,12 +29,13 @@ FIGURE_KINDS: dict[str, str] = {
 """``Figure.kind``, each with a label for people (legend order)."""
 
 REGIONS: dict[str, str] = {
-    "henan": "in Henan",
-    "outside": "outside Henan",
-    "province": "province-wide",
-    "unknown": "place unknown",
+    "henan": "河南",
+    "outside": "河南省外",
+    "province": "全省",
+    "unknown": "未定位",
 }
-"""``Article.region``: where the article is, when ``city`` alone cannot say (it is null outside Henan)."""
+"""``Article.region``: where the article is when ``city`` alone cannot say (it is null outside Henan and for
+province-wide pieces), with the label the tree and the header show for articles without a city."""
 
 TIER_NAMES: dict[int, str] = {1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
 """``StarCount.tier`` and how Chinese writes it."""

@@ -10,7 +10,7 @@ the file, the row and what is wrong, not surface later as a ``KeyError`` on ever
 - Tab-separated tables come back as ``Row`` tuples with their file and line, checked for their column
   count; a loader that finds a bad value in a cell reports it with ``Row.fault``.
 - Word lists come back as their non-comment lines.
-- The gazetteer CSV is parsed here, once, for everyone who needs it.
+- The gazetteer CSVs (Henan's divisions, the other provinces' prefectures) are parsed here, once.
 
 What the extractors compile from these (regexes, the gazetteer's index, the figure pattern) is cached
 with ``derived``, so that ``reload`` forgets the files and everything built from them together.
@@ -72,7 +72,13 @@ def reload() -> None:
     jieba's dictionary is the exception: new place names and trigger words are added to it again, but
     words once added stay for the process.
     """
-    for clear in (json_rules.cache_clear, table.cache_clear, word_list.cache_clear, divisions.cache_clear):
+    for clear in (
+        json_rules.cache_clear,
+        table.cache_clear,
+        word_list.cache_clear,
+        divisions.cache_clear,
+        other_divisions.cache_clear,
+    ):
         clear()
     for clear in _CLEARERS:
         clear()
@@ -259,7 +265,7 @@ DIVISION_LEVELS = frozenset({"province", "city", "county", "township", "village"
 
 @dataclass(frozen=True)
 class Division:
-    """One administrative unit of Henan, as the NBS lists it (attribution: ``henan_divisions.README.md``)."""
+    """One administrative unit, as the NBS lists it (attribution: ``henan_divisions.README.md``)."""
 
     code: str
     name: str
@@ -267,19 +273,34 @@ class Division:
     parent: str
 
 
-@cache
-def divisions() -> tuple[Division, ...]:
-    """Every row of the gazetteer, checked: four columns, a known level, a name."""
-    reader = csv.reader(_read(DIVISIONS).splitlines())
+def _division_rows(name: str, levels: frozenset[str]) -> tuple[Division, ...]:
+    """Every row of a division table, checked: the header, four columns, a known level, a name."""
+    reader = csv.reader(_read(name).splitlines())
     header = next(reader, None)
     if header != _DIVISION_COLUMNS:
-        raise bad_row(DIVISIONS, 1, f"expected the header {','.join(_DIVISION_COLUMNS)}")
+        raise bad_row(name, 1, f"expected the header {','.join(_DIVISION_COLUMNS)}")
     found = []
     for number, row in enumerate(reader, start=2):
         if len(row) != 4:
-            raise bad_row(DIVISIONS, number, f"expected 4 columns, found {len(row)}")
-        code, name, level, parent = row
-        if level not in DIVISION_LEVELS or not code or not name:
-            raise bad_row(DIVISIONS, number, f"expected a code, a name and a level ({', '.join(sorted(DIVISION_LEVELS))})")
-        found.append(Division(code, name, level, parent))
+            raise bad_row(name, number, f"expected 4 columns, found {len(row)}")
+        code, unit, level, parent = row
+        if level not in levels or not code or not unit:
+            raise bad_row(name, number, f"expected a code, a name and a level ({', '.join(sorted(levels))})")
+        found.append(Division(code, unit, level, parent))
     return tuple(found)
+
+
+@cache
+def divisions() -> tuple[Division, ...]:
+    """Every row of the Henan gazetteer, checked."""
+    return _division_rows(DIVISIONS, DIVISION_LEVELS)
+
+
+OTHER_PROVINCES = "china_prefectures.csv"
+_OTHER_LEVELS = frozenset({"province", "city"})
+
+
+@cache
+def other_divisions() -> tuple[Division, ...]:
+    """The other provinces and their prefecture-level units (attribution: ``china_prefectures.README.md``)."""
+    return _division_rows(OTHER_PROVINCES, _OTHER_LEVELS)

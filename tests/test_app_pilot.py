@@ -51,7 +51,7 @@ from helpers.app import (
 pytestmark = pytest.mark.slow  # drives the real app through a pilot: a second or more per test
 
 ARTICLES_CSV_COLUMNS = [
-    "id", "title", "city", "counties", "programs", "stars", "authors", "dates", "source",
+    "id", "title", "published", "city", "region", "counties", "programs", "stars", "authors", "dates", "source",
     "first_line", "last_line", "figure_count", "figures", "star_counts", "text",
 ]
 

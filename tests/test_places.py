@@ -6,12 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from five_star.store.extraction.gazetteer import NameIndex
 from five_star.store.extraction.places import (
+    contradicting_places,
     gazetteer,
     resolve_page_places,
     resolve_places,
     village_short_name,
 )
+from five_star.store.model import Article
 from five_star.store.pipeline import extract_text
 
 
@@ -129,8 +132,9 @@ def test_township_settled_by_city_when_unique_in_it():
     assert [(p.name, p.county, p.city) for p in township] == [("水屯镇", "驿城区", "驻马店市")]
 
 
-def test_township_without_any_county_or_city_is_not_guessed():
-    assert resolve_places("水屯镇党委书记发言").places == []
+def test_township_without_any_county_or_city_is_taken_only_when_unique_in_henan():
+    assert [p.county for p in resolve_places("水屯镇党委书记发言").places] == ["驿城区"]
+    assert resolve_places("大营镇党委书记发言").places == []  # 大营镇: several in Henan
 
 
 def test_village_needs_its_township_or_county():
@@ -161,8 +165,9 @@ def test_banner_does_not_decide_the_city():
     assert "驻马店市" not in names(result)
 
 
-def test_banner_is_a_fallback_when_the_article_names_no_city():
-    assert resolve_places("驻马店日报\n会议强调要抓好落实").city == "驻马店市"
+def test_banner_never_decides_the_city_even_when_the_article_names_none():
+    result = resolve_places("驻马店日报\n会议强调要抓好落实")
+    assert (result.city, result.region, result.places) == (None, "unknown", [])
 
 
 def test_context_city_only_when_the_article_names_no_place():
@@ -268,3 +273,264 @@ def test_any_text_gives_a_consistent_result(text, title):
     # No banner or context here, so the city is always one of the places found.
     assert result.city is None or result.city in {p.city for p in result.places}
     assert all(p.code.startswith("41") for p in result.places)
+
+
+# ---- townships and villages named without their county (unique in Henan) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "township", "county", "city"),
+    [
+        ("西夏亭镇召开“五星”支部创建推进会", "西夏亭镇", "西华县", "周口市"),
+        ("近日，磨头镇组织党员开展志愿服务", "磨头镇", "博爱县", "焦作市"),
+        ("关津乡各村党支部书记参加观摩", "关津乡", "新蔡县", "驻马店市"),
+        ("北林路街道召开“红色物业”推进会", "北林路街道", "金水区", "郑州市"),
+    ],
+)
+def test_a_township_unique_in_henan_gives_its_county_and_city(text, township, county, city):
+    result = resolve_places(text)
+    assert [(p.name, p.level, p.county, p.city) for p in result.places] == [(township, "township", county, city)]
+    assert (result.city, result.region) == (city, "henan")
+    assert result.counties == []  # the county is where the township lies, not a county the text names
+
+
+def test_an_ambiguous_township_alone_decides_nothing():
+    assert len(gazetteer().township_rows("城关镇")) > 1
+    result = resolve_places("城关镇召开会议")
+    assert (result.places, result.city, result.region) == ([], None, "unknown")
+
+
+def test_a_lone_township_never_outweighs_the_city_the_text_names():
+    result = resolve_places("漯河市召开会议，西夏亭镇代表应邀介绍经验")
+    assert result.city == "漯河市"
+    assert ("西夏亭镇", "周口市") in [(p.name, p.city) for p in result.places]
+
+
+def test_a_village_unique_in_henan_decides_the_city_when_nothing_else_does():
+    result = resolve_places("走进琉璃沟村，村党支部书记介绍创建经验")
+    assert [(p.name, p.level, p.county, p.city) for p in result.places] == [("琉璃沟村", "village", "禹州市", "许昌市")]
+    assert result.city == "许昌市"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "走进张庄村，满眼绿意",  # 张庄村: one of ~150 in Henan
+        "全县的五星村越来越多",  # a star title, though Henan has one village called 五星村
+        "争创五星村",
+        "示范村建设如火如荼",
+        "南琉璃沟村召开会议",  # not a word of its own: 南琉璃沟村 is not 琉璃沟村
+    ],
+)
+def test_villages_that_are_repeated_ordinary_words_or_inside_a_longer_name_decide_nothing(text):
+    result = resolve_places(text)
+    assert (result.places, result.city) == ([], None)
+
+
+def test_a_lone_village_in_another_city_than_the_text_settles_is_left_out():
+    # 000's 汝南县老君庙镇小方村 is not in the gazetteer; Henan's one 小方村 lies in 商丘's 柘城县.
+    result = resolve_places("驻马店市召开会议。“目前，小方村已建有各种大棚300多座”")
+    assert result.city == "驻马店市"
+    assert "小方村" not in names(result)
+
+
+# ---- functional zones written without their city (C2) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "city"),
+    [
+        ("平原示范区师寨镇立足资源优势，把“五星”支部创建与蔬菜产业发展结合起来", "新乡市平原城乡一体化示范区", "新乡市"),
+        ("平原城乡一体化示范区召开推进会", "新乡市平原城乡一体化示范区", "新乡市"),
+        ("焦作示范区各村开展人居环境整治", "焦作城乡一体化示范区", "焦作市"),
+        ("南阳示范区枣林街道夏营村", "南阳市城乡一体化示范区", "南阳市"),
+        ("郑州经开区召开会议", "郑州经济技术开发区", "郑州市"),
+        ("三门峡经济开发区召开会议", "河南三门峡经济开发区", "三门峡市"),
+    ],
+)
+def test_a_functional_zone_without_its_city_is_a_place_but_not_a_county(text, zone, city):
+    result = resolve_places(text)
+    assert zone in names(result, "county")
+    assert (result.city, result.counties) == (city, [])
+
+
+def test_the_zone_city_before_it_picks_the_zone_not_the_airport_zone():
+    assert names(resolve_places("漯河经开区召开会议"), "county") == ["漯河经济技术开发区"]
+
+
+# ---- region: outside Henan ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "走进安徽省青阳县蓉城镇五星村，满眼绿意。五星村党支部书记介绍经验",
+        "近日，杭州市余杭区发布“五星幸福体”指导意见",
+        "浙江：“五星幸福体”建设见实效\n余杭区各社区……",
+    ],
+)
+def test_an_article_about_a_place_outside_henan_has_no_city(text):
+    title, _, body = text.rpartition("\n")
+    result = resolve_places(body, title or None)
+    assert (result.city, result.region, result.places) == (None, "outside", [])
+
+
+def test_a_henan_name_after_another_province_and_its_units_is_not_the_henan_place():
+    # Henan has one 五星村 (and a 蓉城镇 nowhere): after 安徽省青阳县蓉城镇 it is Anhui's.
+    assert resolve_places("安徽省青阳县蓉城镇五星村").places == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "北京时间昨晚，漯河市召开“五星”支部创建推进会",
+        "漯河市召开推进会。会上，曾在上海务工的返乡青年发言",
+        "驻马店市组织642名村党支部书记赴延安、杭州等地参观学习",
+        "新蔡县召开会议，吉林同志主持",  # a person, not 吉林省
+        "从江苏省回到家乡漯河市创业",  # 家乡 is no unit of 江苏省: 漯河市 is not in 江苏
+    ],
+)
+def test_places_outside_henan_in_passing_leave_the_henan_city(text):
+    result = resolve_places(text)
+    assert result.region == "henan"
+    assert result.city is not None
+
+
+def test_outside_needs_more_than_a_passing_body_mention():
+    result = resolve_places("会议强调要抓好落实。" * 20 + "曾在上海务工的青年发言")
+    assert (result.city, result.region) == (None, "unknown")
+
+
+# ---- region: province-wide roundups (C3) -------------------------------------------------------------------
+
+ROUNDUP = "记者近日先后走访了兰考县、新县、林州市等地。在兰考县，……；在新县，……；在林州市，……"
+
+
+def test_a_roundup_of_several_cities_under_a_province_title_is_province_wide():
+    result = resolve_places(ROUNDUP, "河南：“五星”支部建设两年见实效")
+    assert (result.city, result.region) == (None, "province")
+    assert result.counties == ["兰考县", "新县", "林州市"]  # the places stay listed
+
+
+def test_no_city_with_half_the_weight_is_province_wide_even_without_a_title():
+    assert resolve_places(ROUNDUP.replace("记者", "我省")).region == "province"
+    result = resolve_places("漯河市、周口市、南阳市三地交流创建经验")
+    assert (result.city, result.region) == (None, "province")
+
+
+def test_a_province_title_without_any_city_is_province_wide():
+    result = resolve_places("会议强调要抓好落实", "全省“五星”支部创建推进会召开")
+    assert (result.city, result.region) == (None, "province")
+
+
+def test_a_province_title_naming_a_city_keeps_the_city():
+    result = resolve_places("会议在漯河市召开，与会人员观摩了舞阳县辛安镇", "全省“五星”支部创建现场会在漯河召开")
+    assert (result.city, result.region) == ("漯河市", "henan")
+
+
+def test_a_city_with_most_of_the_weight_stays_the_city():
+    result = resolve_places("驻马店市召开会议，驿城区、汝南县作典型发言，组织赴兰考参观学习")
+    assert (result.city, result.region) == ("驻马店市", "henan")
+
+
+@pytest.mark.parametrize("credit", ["新华社发", "（新华社记者 李某 摄）", "王某 摄"])
+def test_a_leading_photo_caption_gets_no_opening_weight(credit):
+    text = f"图为兰考县村民在采摘。{credit}\n记者近日走访了信阳市新县，……" + "……" * 60 + "兰考县也有经验"
+    assert resolve_places(text).city == "信阳市"
+    # The same line as text (not leading) would weigh as the opening.
+    assert resolve_places("记者近日走访了信阳市新县，兰考县，……\n" + text).city is not None
+
+
+def test_page_context_never_overrides_a_region():
+    items = [("周口市召开会议", "一"), (ROUNDUP, "河南：两年见实效"), ("走进安徽省青阳县蓉城镇五星村", "二"), ("图为现场。", None)]
+    results = resolve_page_places(items)
+    assert [(r.city, r.region) for r in results] == [
+        ("周口市", "henan"), (None, "province"), (None, "outside"), ("周口市", "henan")
+    ]
+
+
+# ---- banners (C1) ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "云上许昌\n扫码下载【云上许昌】APP\n许昌广播电视台官微",
+        "扫码下载【云上许昌】APP，看更多许昌新闻，许昌本地资讯、许昌政务服务、许昌生活服务一网打尽",
+        "许昌市建安区人民政府网",
+        "许昌广播电视台官微",
+    ],
+)
+def test_app_promotion_and_site_names_never_decide_the_city(banner):
+    result = resolve_places(banner + "\n洛宁县下峪镇“五星”支部创建见闻：村里的变化大")
+    assert result.city == "洛阳市"
+    assert "许昌市" not in {p.city for p in result.places}
+
+
+def test_a_banner_alone_leaves_the_article_unlocated():
+    result = resolve_places("云上许昌\n扫码下载【云上许昌】APP\n村里召开会议，部署创建工作")
+    assert (result.city, result.region) == (None, "unknown")
+
+
+def test_an_ordinary_sentence_about_an_app_stays_text():
+    assert resolve_places("许昌市群众扫码即可办理业务").city == "许昌市"
+
+
+# ---- short forms across a title and a surname (K1) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新蔡县召开会议。县委常委、组织部部长葛某某出席会议并讲话。",
+        "新蔡县召开会议，宣传部副部长葛某主持",
+        "新蔡县召开会议，副县长垣某某出席",
+        "新蔡县召开会议，县纪委书记葛某讲话",
+    ],
+)
+def test_a_county_short_form_is_not_read_across_a_title_and_a_surname(text):
+    result = resolve_places(text)
+    assert result.counties == ["新蔡县"]
+    assert result.city == "驻马店市"
+
+
+def test_the_same_short_form_after_other_words_is_still_a_place():
+    assert resolve_places("组织村干部赴长葛参观学习").counties == ["长葛市"]
+    assert resolve_places("部长到长葛调研").counties == ["长葛市"]
+
+
+# ---- places contradicting the article's city ---------------------------------------------------------------
+
+
+def _article(city, text):
+    located = resolve_places(text)
+    return Article(id="x", source="x.txt", first_line=1, last_line=1, city=city, places=located.places)
+
+
+def test_contradicting_places_are_county_level_places_of_another_city():
+    article = _article("驻马店市", "驻马店市驿城区组织赴兰考县、濮阳市参观，平原示范区也来交流，西夏亭镇代表发言")
+    assert [(p.name, p.city) for p in contradicting_places(article)] == [
+        ("兰考县", "开封市"), ("新乡市平原城乡一体化示范区", "新乡市")
+    ]
+
+
+def test_nothing_contradicts_an_article_without_a_city_or_with_its_own_places_only():
+    assert contradicting_places(_article(None, "兰考县召开会议")) == []
+    assert contradicting_places(_article("漯河市", "漯河市舞阳县辛安镇郝庄村")) == []
+
+
+def test_the_other_provinces_table_holds_every_province_but_henan_and_their_prefectures():
+    from five_star.store.resources import other_divisions
+
+    rows = other_divisions()
+    assert sum(1 for d in rows if d.level == "province") == 30
+    assert sum(1 for d in rows if d.level == "city") == 316
+    assert not [d for d in rows if d.code.startswith("41") or d.name in ("市辖区", "县")]
+
+
+def test_name_index_finds_the_longest_name_at_every_start():
+    index = NameIndex({"漯河", "漯河市", "河市", "舞阳县", "阳县"})
+    # Overlapping starts are all reported (scanning decides which to keep); a lone first character is not.
+    assert list(index.longest("在漯河市舞阳县漯")) == [(1, "漯河市"), (2, "河市"), (4, "舞阳县"), (5, "阳县")]
+    with pytest.raises(ValueError):
+        NameIndex({"豫"})

@@ -21,3 +21,8 @@ def test_townships_and_villages_lie_in_a_named_county_or_the_articles_city(seed_
     places = [(a, p) for a in seed_pipeline_articles for p in a.places if p.level in ("township", "village")]
     for article, place in places:
         assert place.county in article.counties or place.city == article.city, (article.source, article.first_line, place)
+
+
+def test_every_seed_item_is_in_henan(seed_pipeline_articles):
+    # The seeds are Henan papers: no item is province-wide or outside Henan, none is left unlocated.
+    assert {a.region for a in seed_pipeline_articles} == {"henan"}

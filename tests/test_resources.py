@@ -181,7 +181,7 @@ def test_every_file_is_read_once_and_reload_reads_again(monkeypatch):
         first = [extract_text(path.read_text(encoding="utf-8"), path.name) for path in seed_paths()[:2]]
         parse_query("unit:万元 value>=100万 红色物业")
         expected = {
-            "page_rules.json", "places.json", "programs.json", "henan_divisions.csv", "units.tsv",
+            "page_rules.json", "places.json", "programs.json", "henan_divisions.csv", "china_prefectures.csv", "units.tsv",
             "counted_nouns.tsv", "qualifiers.tsv", "figure_context.tsv", "figure_exclusions.txt", "stopwords.txt",
         }  # fmt: skip
         assert reads == Counter(expected)

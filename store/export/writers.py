@@ -32,7 +32,9 @@ STALE_TEMP_SECONDS = 600.0
 ARTICLE_COLUMNS = [
     "id",
     "title",
+    "published",
     "city",
+    "region",
     "counties",
     "programs",
     "stars",
@@ -50,6 +52,7 @@ ARTICLE_COLUMNS = [
 FIGURE_COLUMNS = [
     "article_id",
     "title",
+    "published",
     "city",
     "source",
     "figure",
@@ -106,7 +109,9 @@ def article_row(article: Article) -> list[str]:
         for v in (
             article.id,
             article.title,
+            article.published,
             article.city,
+            article.region,
             joined(article.counties),
             joined(article.programs),
             joined(article.stars),
@@ -129,6 +134,7 @@ def figure_row(article: Article, figure: Figure) -> list[str]:
         for v in (
             article.id,
             article.title,
+            article.published,
             article.city,
             article.source,
             figure.text,

@@ -1,18 +1,21 @@
-"""The Henan gazetteer: every division with the written forms news uses for it, built once, lazily.
+"""The Henan gazetteer: every division with the written forms news uses for it, built once, lazily; and
+the other provinces with their prefectures, to tell an article about them from one about Henan.
 
-Data: ``data/henan_divisions.csv`` (NBS 2023 codes; attribution in its README) and ``data/places.json``.
-City, county, zone, alias and township names go into one index keyed by first character, so an article
-is scanned in a single pass whatever the size of the gazetteer; villages are indexed by their township.
+Data: ``data/henan_divisions.csv`` and ``data/china_prefectures.csv`` (NBS 2023 codes; attribution in
+their READMEs) and ``data/places.json``.
+City, county, zone, alias and township names go into one index keyed by their first two characters, so
+an article is scanned in a single pass whatever the size of the gazetteer; villages are indexed by their
+township.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from five_star.store.resources import Division, Spec, derived, divisions, place_rules
+from five_star.store.resources import Division, Spec, derived, divisions, other_divisions, place_rules
 
 
 @dataclass(frozen=True)
@@ -57,30 +60,22 @@ class Gazetteer:
         self.zone_forms: dict[str, str] = data.entries("zone_forms")
         self.zone_rows = self._zone_rows()
         self._add_cities_and_counties(data)
+        self._add_zone_aliases(data)
         self._add_townships(data)
         for name in data.section("province_names").strings("names"):
             self.surfaces[name].append(Surface("41", "province"))
         for form in self.zone_forms:
             self.surfaces[form].append(Surface("", "zone"))
         self.surfaces = dict(self.surfaces)
-        # Scanning: a regex finds characters that can start a name (in C), then a dict lookup per
-        # possible length, longest first, settles the name: no per-article pass over the gazetteer.
-        self.starts = re.compile("[" + "".join(sorted({re.escape(w[0]) for w in self.surfaces})) + "]")
-        lengths: dict[str, set[int]] = defaultdict(set)
-        for written in self.surfaces:
-            lengths[written[0]].add(len(written))
-        self.lengths = {char: sorted(sizes, reverse=True) for char, sizes in lengths.items()}
-        outside = data.section("outside_henan")
-        self.outside = re.compile(
-            "(?:" + "|".join(map(re.escape, sorted(outside.strings("names"), key=len, reverse=True))) + ")"
-            "(?:" + "|".join(map(re.escape, outside.strings("suffixes"))) + ")?$"
-        )
+        self.index = NameIndex(self.surfaces)
+        self.outside = _outside_prefix(data, [d.name for d in other_divisions()])
         self.townships_of: dict[str, list[str]] = defaultdict(list)
         for unit in self.units.values():
             if unit.level == "township":
                 self.townships_of[unit.parent].append(unit.code)
         self._villages: tuple[dict[str, dict[str, str]], set[str]] | None = None
         self._county_villages: dict[str, dict[str, list[str]]] = {}
+        self._unique_villages: dict[str, str] | None = None
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -117,12 +112,20 @@ class Gazetteer:
             if unit.level == "township" and unit.name not in county_level and _is_real_township(unit, suffixes):
                 self._add(unit.name, Surface(unit.code, "full"))
 
+    def _add_zone_aliases(self, data: Spec) -> None:
+        zones = {u.name: u.code for u in self.units.values() if is_zone(u.code)}
+        for alias, target in data.entries("zone_aliases").items():
+            if target not in zones:
+                raise data.section("zone_aliases").fault(alias, f"names {target}, which is no functional zone of the gazetteer")
+            self._add(alias, Surface(zones[target], "full"))
+
     def _zone_rows(self) -> dict[tuple[str, str], str]:
+        """(city, zone form's pattern) -> the one zone of that city whose name matches it."""
         rows: dict[tuple[str, str], list[str]] = defaultdict(list)
         for unit in self.units.values():
             if is_zone(unit.code):
                 for key in set(self.zone_forms.values()):
-                    if key in unit.name:
+                    if re.search(key, unit.name):
                         rows[(unit.code[:4], key)].append(unit.code)
         return {k: v[0] for k, v in rows.items() if len(v) == 1}
 
@@ -140,8 +143,23 @@ class Gazetteer:
         """Village short names (王庄村, 漓江路社区) in one township -> village code."""
         return self._village_index()[0].get(township, {})
 
-    def is_village_name(self, name: str) -> bool:
-        return name in self._village_index()[1]
+    def village_names(self) -> set[str]:
+        """Every village short name in Henan."""
+        return self._village_index()[1]
+
+    def township_rows(self, written: str) -> list[str]:
+        """Codes of the real townships written so (城关镇 has 23, 西夏亭镇 one)."""
+        return [s.code for s in self.surfaces.get(written, ()) if s.kind == "full" and len(s.code) == 9]
+
+    def unique_village(self, name: str) -> str | None:
+        """The code of the one Henan village with this short name (前河村), or None: absent or repeated (张庄村)."""
+        if self._unique_villages is None:
+            count: dict[str, list[str]] = defaultdict(list)
+            for names in self._village_index()[0].values():
+                for village, code in names.items():
+                    count[village].append(code)
+            self._unique_villages = {village: codes[0] for village, codes in count.items() if len(codes) == 1}
+        return self._unique_villages.get(name)
 
     def _village_index(self) -> tuple[dict[str, dict[str, str]], set[str]]:
         if self._villages is None:
@@ -188,9 +206,99 @@ def _index_villages(units: Iterable[Division]) -> dict[str, dict[str, str]]:
     return dict(index)
 
 
+class NameIndex:
+    """Finds names in a line in one pass, whatever their number.
+
+    A regex (in C) finds a first character followed by a possible second one, which lets through a
+    fraction of what a first character alone would; the lengths of the names starting with that pair,
+    longest first, then settle the name with a dict lookup each.
+    """
+
+    def __init__(self, names: Collection[str]) -> None:
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for name in names:
+            if len(name) < 2:
+                raise ValueError(f"place name {name!r} is too short to scan for: names have two characters or more")
+            lengths[name[:2]].add(len(name))
+
+        def chars(at: int) -> str:
+            return "[" + "".join(sorted({re.escape(pair[at]) for pair in lengths})) + "]"
+
+        self._starts = re.compile(chars(0) + "(?=" + chars(1) + ")")
+        self._lengths = {pair: sorted(sizes, reverse=True) for pair, sizes in lengths.items()}
+        self._names = names
+
+    def longest(self, view: str) -> Iterator[tuple[int, str]]:
+        """(start, the longest name written there) wherever a name starts in ``view``, overlaps included."""
+        lengths, names = self._lengths, self._names
+        for candidate in self._starts.finditer(view):
+            start = candidate.start()
+            for size in lengths.get(view[start : start + 2], ()):
+                written = view[start : start + size]
+                if written in names:
+                    yield start, written
+                    break
+
+
+def _outside_prefix(data: Spec, full_names: list[str]) -> re.Pattern[str]:
+    """What may stand right before a Henan-looking name that is really elsewhere: another province's or
+    prefecture's name, then any units below it (安徽省青阳县蓉城镇 before 五星村)."""
+    outside = data.section("outside_henan")
+    names = sorted(set(outside.strings("names")) | set(full_names), key=len, reverse=True)
+    return re.compile(
+        "(?:" + "|".join(map(re.escape, names)) + ")"
+        "(?:" + "|".join(map(re.escape, outside.strings("suffixes"))) + ")?"
+        "(?:" + outside.text("unit_between") + ")*$"
+    )
+
+
 @derived
 def gazetteer() -> Gazetteer:
     return Gazetteer()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The other provinces
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A way another province or one of its prefectures is written, and the province it lies in."""
+
+    province: str  # 2-digit code
+    full: bool  # a full name (安徽省, 杭州市) counts as written; a short form must stand as a word
+
+
+class OtherProvinces:
+    """The other provinces and their prefectures (``china_prefectures.csv``) with the forms news writes."""
+
+    def __init__(self, henan: Gazetteer) -> None:
+        spec = place_rules().section("other_provinces")
+        suffixes = sorted(spec.strings("suffixes"), key=len, reverse=True)
+        blocked = set(spec.strings("short_form_blocklist"))
+        self.not_in = spec.strings("not_in")
+        self.forms: dict[str, Elsewhere] = {}
+        for unit in other_divisions():
+            province = unit.code[:2]
+            self.forms[unit.name] = Elsewhere(province, True)
+            short = next((unit.name[: -len(x)] for x in suffixes if unit.name.endswith(x)), None)
+            # A short form that is also a Henan name (or blocked as an ordinary word) is left to its full name.
+            if short and len(short) >= 2 and short not in blocked and short not in henan.surfaces:
+                self.forms.setdefault(short, Elsewhere(province, False))
+        self._index = NameIndex(self.forms)
+
+    def scan(self, view: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, written) of every name in ``view``, leftmost-longest, not overlapping."""
+        pos = 0
+        for start, written in self._index.longest(view):
+            if start >= pos:
+                pos = start + len(written)
+                yield start, pos, written
+
+
+@derived
+def other_provinces() -> OtherProvinces:
+    return OtherProvinces(gazetteer())
 
 
 def dictionary_words() -> list[str]:

@@ -1,11 +1,16 @@
 """Places: Henan cities, counties, townships and villages named in an article, resolved against the gazetteer.
 
 The gazetteer (``data/henan_divisions.csv``, NBS 2023 codes; attribution in its README) is read once,
-lazily. City, county, zone, alias and township names go into one index keyed by first character, so an
-article is scanned in a single pass whatever the size of the gazetteer; villages are looked up only
-inside the townships and counties an article has already settled, because half of all village names
-repeat across counties. Short forms (漯河, 舞阳, 天中) are taken only where they stand as words of their
-own (jieba decides on a small window), never inside 示范县 or 构建安全.
+lazily. City, county, zone, alias and township names go into one index keyed by their first two
+characters, so an article is scanned in a single pass whatever the size of the gazetteer; villages are
+looked up inside the townships and counties an article has already settled, because half of all
+village names repeat across counties, and elsewhere only when the name is Henan's only one. Short forms (漯河, 舞阳, 天中) are
+taken only where they stand as words of their own (jieba decides on a small window), never inside 示范县,
+构建安全 or across an official's title (部长葛某某).
+
+Besides the city, an article gets a region: Henan, outside Henan (the other provinces of
+``data/china_prefectures.csv`` outweigh every Henan city), province-wide (no city holds most of the
+weight, or the title names the province and no city) or unknown. Site banners never decide either.
 
 Rules and word lists live in ``data/places.json``.
 """
@@ -16,12 +21,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from five_star.store.extraction.gazetteer import (
     Gazetteer,
     Surface,
     gazetteer,
     is_zone,
+    other_provinces,
     village_short_name,
 )
 from five_star.store.extraction.vocabulary import domain_tokenizer
@@ -33,35 +40,59 @@ _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
 
 @dataclass(frozen=True)
 class MentionRules:
-    """The parts of ``places.json`` read per article: banner lines, what a mention weighs, villages."""
+    """The parts of ``places.json`` read per article: banner lines, what a mention weighs, villages, regions."""
 
     banner_max_chars: int
-    banner_patterns: list[re.Pattern[str]]
+    banner_patterns: re.Pattern[str]
+    banner_any_length: re.Pattern[str]
     title_weight: float
     opening_weight: float
     body_weight: float
     opening_chars: int
+    caption_patterns: re.Pattern[str]
+    title_words: frozenset[str]
     village_anchors: re.Pattern[str]
     village_min_core: int
     village_max_chars: int
     village_preceded_by: str
+    unique_village_min_core: int
+    ordinary_core_freq: int
+    not_villages: frozenset[str]
+    min_outside_weight: float
+    min_top_share: float
+    province_title_words: list[str]
+
+
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches where any of them does: every line is searched once, not once per pattern."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)")
 
 
 @derived
 def mention_rules() -> MentionRules:
     data = place_rules()
     banner, weights, villages = data.section("banner_lines"), data.section("weights"), data.section("villages")
+    region = data.section("region")
     return MentionRules(
         banner_max_chars=banner.integer("max_chars"),
-        banner_patterns=banner.regexes("patterns"),
+        banner_patterns=_any_of(banner.regexes("patterns")),
+        banner_any_length=_any_of(banner.regexes("any_length_patterns")),
         title_weight=weights.number("title"),
         opening_weight=weights.number("opening"),
         body_weight=weights.number("body"),
         opening_chars=weights.integer("opening_chars"),
+        caption_patterns=_any_of(region.regexes("caption_patterns")),
+        title_words=frozenset(data.section("title_words").strings("words")),
         village_anchors=re.compile("|".join(map(re.escape, villages.strings("anchors")))),
         village_min_core=villages.integer("min_core"),
         village_max_chars=villages.integer("max_chars"),
         village_preceded_by=villages.text("preceded_by"),
+        unique_village_min_core=villages.integer("unique_min_core"),
+        ordinary_core_freq=villages.integer("ordinary_core_freq"),
+        not_villages=frozenset(villages.strings("not_villages")),
+        min_outside_weight=region.number("min_outside_weight"),
+        min_top_share=region.number("min_top_share"),
+        province_title_words=region.strings("province_title_words"),
     )
 
 
@@ -89,8 +120,15 @@ class Mention:
 
 
 def _is_banner(line: str) -> bool:
+    """A site's banner or navigation (short lines only), or its own promotion (an app, 官微: any length)."""
     spec = mention_rules()
-    return len(line) <= spec.banner_max_chars and any(p.search(line) for p in spec.banner_patterns)
+    if spec.banner_any_length.search(line):
+        return True
+    return len(line) <= spec.banner_max_chars and bool(spec.banner_patterns.search(line))
+
+
+def _is_caption(line: str) -> bool:
+    return bool(mention_rules().caption_patterns.search(line))
 
 
 @dataclass
@@ -98,7 +136,7 @@ class _Piece:
     """One line of the article, compacted, with what a mention on it weighs."""
 
     view: str
-    kind: str  # title | banner | text
+    kind: str  # title | banner | caption | text
     offset: int  # characters of article text before this line (for the opening weight)
 
     def weight(self, start: int) -> float:
@@ -107,10 +145,13 @@ class _Piece:
             return spec.title_weight
         if self.kind == "banner":
             return 0.0
+        if self.kind == "caption":
+            return spec.body_weight
         return spec.opening_weight if self.offset + start < spec.opening_chars else spec.body_weight
 
 
 def _pieces(text: str, title: str | None) -> list[_Piece]:
+    """The title and the lines; a photo caption before any text is no opening (新华社发, 摄)."""
     pieces = [_Piece(_CJK_GAP.sub("", title.strip()), "title", 0)] if title else []
     seen = 0
     for line in text.split("\n"):
@@ -119,9 +160,11 @@ def _pieces(text: str, title: str | None) -> list[_Piece]:
             continue
         if _is_banner(line):
             pieces.append(_Piece(line, "banner", 0))
-            continue
-        pieces.append(_Piece(line, "text", seen))
-        seen += len(line)
+        elif not seen and _is_caption(line):
+            pieces.append(_Piece(line, "caption", 0))
+        else:
+            pieces.append(_Piece(line, "text", seen))
+            seen += len(line)
     return pieces
 
 
@@ -140,17 +183,23 @@ def _stands_alone(view: str, start: int, end: int) -> bool:
     return (start - lo) in cuts and (end - lo) in cuts
 
 
+def _after_title(view: str, start: int) -> bool:
+    """The name's first character ends an official's title (部长葛某某): a title and a surname, not 长葛."""
+    return any(view[: start + 1].endswith(word) for word in mention_rules().title_words)
+
+
 def _weak(written: str, surfaces: list[Surface]) -> bool:
     """Short forms, aliases and two-character full names (范县, 新县) can hide inside ordinary words."""
     return any(s.kind in ("short", "alias") for s in surfaces) or len(written) <= 2
 
 
-def _longest_at(view: str, start: int, gaz: Gazetteer) -> str | None:
-    for size in gaz.lengths[view[start]]:
-        written = view[start : start + size]
-        if written in gaz.surfaces:
-            return written
-    return None
+# Enough for a province, a city and a county before the name (安徽省池州市青阳县蓉城镇).
+_ELSEWHERE_WINDOW = 24
+
+
+def _elsewhere_before(view: str, start: int, gaz: Gazetteer) -> bool:
+    """A place outside Henan, and perhaps its units, written right before ``start`` (福建省鼓楼区)."""
+    return bool(gaz.outside.search(view[max(0, start - _ELSEWHERE_WINDOW) : start]))
 
 
 def _scan(view: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
@@ -159,18 +208,14 @@ def _scan(view: str, gaz: Gazetteer) -> Iterator[tuple[int, int, str]]:
     A rejected name (示范县's 范县) lets scanning go on from its next character.
     """
     pos = 0
-    for candidate in gaz.starts.finditer(view):
-        start = candidate.start()
+    for start, written in gaz.index.longest(view):
         if start < pos:
-            continue
-        written = _longest_at(view, start, gaz)
-        if written is None:
             continue
         end = start + len(written)
         surfaces = gaz.surfaces[written]
-        accepted = not gaz.outside.search(view[max(0, start - 12) : start])
+        accepted = not _elsewhere_before(view, start, gaz)
         if accepted and _weak(written, surfaces) and surfaces[0].kind != "province":
-            accepted = _stands_alone(view, start, end)
+            accepted = not _after_title(view, start) and _stands_alone(view, start, end)
         if accepted:
             yield start, end, written
             pos = end
@@ -237,34 +282,63 @@ def _resolve_zones(mentions: list[Mention], by_order: dict[int, _Found], city: s
     return found
 
 
-def _resolve_townships(mentions: list[Mention], counties: set[str], cities: set[str], gaz: Gazetteer) -> list[_Found]:
-    """A township name is taken only when one of its rows lies in a county, else a city, the article names."""
-    found = []
+def _resolve_townships(
+    mentions: list[Mention], counties: set[str], cities: set[str], gaz: Gazetteer
+) -> tuple[list[_Found], list[_Found]]:
+    """Townships in a county, else a city, the article names (城关镇 needs 嵩县), and apart from them
+    townships whose name is Henan's only one (西夏亭镇) lying elsewhere."""
+    settled, lone = [], []
     for m in mentions:
-        rows = [s.code for s in gaz.surfaces[m.written] if s.kind == "full" and len(s.code) == 9]
-        if not rows:
-            continue
+        rows = gaz.township_rows(m.written)
         for scope, key in ((counties, gaz.county_of), (cities, gaz.city_of)):
             fits = [code for code in rows if key(code) in scope]
             if len(fits) == 1:
-                found.append(_Found(fits[0], m.weight, m.banner, m.order))
+                settled.append(_Found(fits[0], m.weight, m.banner, m.order))
                 break
             if len(fits) > 1:
                 break
-    return found
+        else:
+            if len(rows) == 1:
+                lone.append(_Found(rows[0], m.weight, m.banner, m.order))
+    return settled, lone
+
+
+@dataclass
+class _VillageRun:
+    """The village names written before one anchor (村, 社区) of a piece, longest first."""
+
+    piece: int
+    starts: list[int]
+    end: int
+    anchor: str
+
+
+def _village_names(pieces: list[_Piece], gaz: Gazetteer) -> list[_VillageRun]:
+    """Every anchor with a village name before it, found once for both passes over villages."""
+    spec = mention_rules()
+    names = gaz.village_names()
+    runs = []
+    for index, piece in enumerate(pieces):
+        view = piece.view
+        for match in spec.village_anchors.finditer(view):
+            end = match.end()
+            starts = [start for start in range(max(0, end - spec.village_max_chars), match.start()) if view[start:end] in names]
+            if starts:
+                runs.append(_VillageRun(index, starts, end, match.group()))
+    return runs
 
 
 def _village_codes(name: str, townships: set[str], counties: set[str], gaz: Gazetteer) -> list[str]:
     """Rows a village name can be: in the settled townships first, else anywhere in the settled counties."""
-    if not gaz.is_village_name(name):
-        return []
     codes = [gaz.villages_in(t)[name] for t in townships if name in gaz.villages_in(t)]
     if codes:
         return codes
     return [code for c in counties for code in gaz.villages_of_county(c).get(name, ())]
 
 
-def _resolve_villages(pieces: list[_Piece], townships: set[str], counties: set[str], gaz: Gazetteer) -> list[_Found]:
+def _resolve_villages(
+    pieces: list[_Piece], runs: list[_VillageRun], townships: set[str], counties: set[str], gaz: Gazetteer
+) -> list[_Found]:
     """Villages of the settled townships; a village unique in a settled county also counts.
 
     The name must start where a word can start (after a township, a line start, punctuation or a
@@ -274,39 +348,135 @@ def _resolve_villages(pieces: list[_Piece], townships: set[str], counties: set[s
         return []
     spec = mention_rules()
     found = []
-    for index, piece in enumerate(pieces):
-        view = piece.view
-        for match in spec.village_anchors.finditer(view):
-            end, anchor = match.end(), match.group()
-            for start in range(max(0, end - spec.village_max_chars), match.start()):
-                codes = _village_codes(view[start:end], townships, counties, gaz)
-                if len(codes) == 1 and _village_starts_here(view, start, end - len(anchor), codes[0], gaz):
-                    found.append(_Found(codes[0], piece.weight(start), piece.kind == "banner", index * 10**5 + start))
-                    break
+    for run in runs:
+        piece = pieces[run.piece]
+        for start in run.starts:
+            codes = _village_codes(piece.view[start : run.end], townships, counties, gaz)
+            if len(codes) == 1 and _village_starts_here(
+                piece.view, start, run.end - len(run.anchor), codes[0], gaz, spec.village_min_core
+            ):
+                found.append(_Found(codes[0], piece.weight(start), piece.kind == "banner", run.piece * 10**5 + start))
+                break
     return found
 
 
-def _village_starts_here(view: str, start: int, core_end: int, code: str, gaz: Gazetteer) -> bool:
+def _village_starts_here(view: str, start: int, core_end: int, code: str, gaz: Gazetteer, min_core: int) -> bool:
     spec = mention_rules()
     before = view[:start]
     if before.endswith(gaz.units[code[:9]].name):
         return True
-    if core_end - start < spec.village_min_core:
+    if core_end - start < min_core:
         return False
     return not before or not re.match(r"[\u3400-\u9fff]", before[-1]) or before[-1] in spec.village_preceded_by
 
 
-def _choose_city(found: list[_Found], gaz: Gazetteer) -> str | None:
-    """The city with the most weight; a tie goes to the city mentioned first."""
+def _ordinary_village_name(name: str, anchor: str) -> bool:
+    """五星村, 幸福社区: a star title or an ordinary word with 村 after it, whatever village bears it."""
+    spec = mention_rules()
+    core = name[: -len(anchor)]
+    return name in spec.not_villages or domain_tokenizer().FREQ.get(core, 0) >= spec.ordinary_core_freq
+
+
+def _unique_villages(pieces: list[_Piece], runs: list[_VillageRun], gaz: Gazetteer) -> list[_Found]:
+    """Villages whose short name (with 村/社区) is Henan's only one, standing as a word of their own.
+
+    The longest village name ending at an anchor is the one written: when it repeats (张庄村) nothing is
+    taken, not even a shorter unique name inside it.
+    """
+    spec = mention_rules()
+    found = []
+    for run in runs:
+        piece, start = pieces[run.piece], run.starts[0]
+        name = piece.view[start : run.end]
+        code = gaz.unique_village(name)
+        if (
+            code is not None
+            and not _ordinary_village_name(name, run.anchor)
+            and _village_starts_here(piece.view, start, run.end - len(run.anchor), code, gaz, spec.unique_village_min_core)
+            and not _elsewhere_before(piece.view, start, gaz)
+        ):
+            found.append(_Found(code, piece.weight(start), piece.kind == "banner", run.piece * 10**5 + start))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------
+# The city and the region
+
+
+def _city_scores(found: list[_Found], gaz: Gazetteer) -> tuple[dict[str, float], dict[str, int]]:
+    """Weight per city, and where each city is first mentioned (ties go to the first)."""
     scores: dict[str, float] = defaultdict(float)
     first: dict[str, int] = {}
     for f in found:
         city = gaz.city_of(f.code)
         scores[city] += f.weight
         first.setdefault(city, f.order)
+    return scores, first
+
+
+def _top_city(scores: dict[str, float], first: dict[str, int]) -> str | None:
+    return max(scores, key=lambda c: (scores[c], -first[c])) if scores else None
+
+
+def _elsewhere_weights(pieces: list[_Piece], mentions: list[Mention]) -> dict[str, float]:
+    """Weight per other province, its places weighed like Henan's (title, opening, body; banners not at all)."""
+    other = other_provinces()
+    henan_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for m in mentions:
+        henan_spans[m.segment].append((m.start, m.end))
+    weights: dict[str, float] = defaultdict(float)
+    for index, piece in enumerate(pieces):
+        if piece.kind == "banner":
+            continue
+        view = piece.view
+        for start, end, written in other.scan(view):
+            henan = any(start < e and s < end for s, e in henan_spans[index])
+            if henan or _inside_phrase(view, start, written, other.not_in):
+                continue
+            form = other.forms[written]
+            if form.full or _stands_alone(view, start, end):
+                weights[form.province] += piece.weight(start)
+    return weights
+
+
+def _inside_phrase(view: str, start: int, written: str, phrases: list[str]) -> bool:
+    """北京 in 北京时间 says nothing about where the article is."""
+    for phrase in phrases:
+        at = phrase.find(written)
+        if 0 <= at <= start and view.startswith(phrase, start - at):
+            return True
+    return False
+
+
+def _province_title(pieces: list[_Piece], found: list[_Found]) -> bool:
+    """The title names the province (河南, 全省) and no Henan place: 河南：“五星”支部建设两年见实效."""
+    if not pieces or pieces[0].kind != "title":
+        return False
+    in_title = any(f.order < 10**5 for f in found)
+    return not in_title and any(word in pieces[0].view for word in mention_rules().province_title_words)
+
+
+def _locate(
+    found: list[_Found], lone: list[_Found], elsewhere: dict[str, float], pieces: list[_Piece], gaz: Gazetteer
+) -> tuple[str | None, str]:
+    """(city, region) from Henan places (those the text settles; lone townships and villages only when
+    nothing else names a city) and the other provinces' places."""
+    spec = mention_rules()
+    scores, first = _city_scores(found, gaz)
     if not scores:
-        return None
-    return max(scores, key=lambda c: (scores[c], -first[c]))
+        scores, first = _city_scores(lone, gaz)
+    top = _top_city(scores, first)
+    top_weight = scores[top] if top else 0.0
+    outside = max(elsewhere.values(), default=0.0)
+    if outside >= spec.min_outside_weight and outside > top_weight:
+        return None, "outside"
+    if _province_title(pieces, found):
+        return None, "province"
+    if top is None:
+        return None, "unknown"
+    if len(scores) >= 2 and top_weight < spec.min_top_share * sum(scores.values()):
+        return None, "province"
+    return top, "henan"
 
 
 def _context_city(name: str | None, gaz: Gazetteer) -> str | None:
@@ -326,13 +496,22 @@ def _place(code: str, gaz: Gazetteer) -> Place:
     return Place(name=name, level=unit.level, code=code, city=city, county=county)
 
 
-def resolve_places(text: str, title: str | None = None, *, context_city: str | None = None) -> PlaceResult:
-    """Places the article names, its county-level units and the one city it is about.
+@dataclass
+class _Reading:
+    """What an article says of itself, before any context: read once, settled once or twice."""
 
-    ``context_city`` (say, the city the rest of the page is about) is used only when the article itself
-    names no Henan place.
-    """
-    gaz = gazetteer()
+    pieces: list[_Piece]
+    mentions: list[Mention]
+    found: list[_Found]  # cities, counties and townships the text settles
+    counties: set[str]
+    lone_townships: list[_Found]
+    lone: list[_Found]  # lone townships and unique villages, for the city when nothing else names one
+    villages: list[_VillageRun]
+    city: str | None
+    region: str
+
+
+def _read(text: str, title: str | None, gaz: Gazetteer) -> _Reading:
     pieces = _pieces(text or "", title)
     mentions: list[Mention] = []
     for index, piece in enumerate(pieces):
@@ -345,14 +524,36 @@ def resolve_places(text: str, title: str | None = None, *, context_city: str | N
     named_cities = {gaz.city_of(f.code) for f in found}
     found += _resolve_waiting(waiting, named_cities, gaz)
     counties = {f.code for f in found if len(f.code) == 6}
-    townships = _resolve_townships(mentions, counties, named_cities, gaz)
+    townships, lone_townships = _resolve_townships(mentions, counties, named_cities, gaz)
     found += townships
+    settled = {f.code for f in found}
+    villages = _village_names(pieces, gaz)
+    lone = lone_townships + [f for f in _unique_villages(pieces, villages, gaz) if f.code not in settled]
 
-    article = [f for f in found if not f.banner]
-    city = _choose_city(article, gaz) or _choose_city(found, gaz) or _context_city(context_city, gaz)
+    # Banners never decide the city: the text does.
+    city, region = _locate(
+        [f for f in found if not f.banner],
+        [f for f in lone if not f.banner],
+        _elsewhere_weights(pieces, mentions),
+        pieces,
+        gaz,
+    )
+    return _Reading(pieces, mentions, found, counties, lone_townships, lone, villages, city, region)
+
+
+def _settle(reading: _Reading, context_city: str | None, gaz: Gazetteer) -> PlaceResult:
+    city, region = reading.city, reading.region
+    if region == "unknown":
+        city = _context_city(context_city, gaz)
+        region = "henan" if city else "unknown"
+    # A lone village in another city than the one the text settles is more likely a word than that
+    # village; a township name with its suffix is not a word, so it stays wherever it lies.
+    found = reading.found + reading.lone_townships
+    found += [f for f in reading.lone if len(f.code) > 9 and (city is None or gaz.city_of(f.code) == city)]
     by_order = {f.order: f for f in found}
-    found += _resolve_zones(mentions, by_order, city, gaz)
-    found += _resolve_villages(pieces, {t.code for t in townships}, counties, gaz)
+    found += _resolve_zones(reading.mentions, by_order, city, gaz)
+    townships = {f.code for f in found if len(f.code) == 9}
+    found += _resolve_villages(reading.pieces, reading.villages, townships, reading.counties, gaz)
 
     found.sort(key=lambda f: f.order)
     places: list[Place] = []
@@ -362,29 +563,54 @@ def resolve_places(text: str, title: str | None = None, *, context_city: str | N
             seen.add(f.code)
             places.append(_place(f.code, gaz))
     county_names = [p.name for p in places if p.level == "county" and not is_zone(p.code)]
-    return PlaceResult(
-        places=places,
-        counties=county_names,
-        city=gaz.units[city].name if city else None,
-        region="henan" if city else "unknown",
-    )
+    return PlaceResult(places=places, counties=county_names, city=gaz.units[city].name if city else None, region=region)
+
+
+def resolve_places(text: str, title: str | None = None, *, context_city: str | None = None) -> PlaceResult:
+    """Places the article names, its county-level units, the one city it is about and its region.
+
+    ``context_city`` (say, the city the rest of the page is about) is used only when the article itself
+    says nothing about where it is (region ``unknown``).
+    """
+    gaz = gazetteer()
+    return _settle(_read(text, title, gaz), context_city, gaz)
 
 
 def resolve_page_places(items: Iterable[tuple[str, str | None]]) -> list[PlaceResult]:
     """``resolve_places`` for every ``(text, title)`` of one page, in order: what the pipeline runs.
 
     The page's city is the one most of its items are about (ties: the first). Pages are usually one
-    city's paper or special issue, so it is the context for items that name no place at all, such as
-    photo captions. Only items without a city of their own are resolved again: the context counts only
-    where an item names no Henan place, and any other item would come out the same.
+    city's paper or special issue, so it is the context for items that say nothing of where they are,
+    such as photo captions. Only those items (region ``unknown``) are settled again, from what was read
+    of them the first time: the context counts only there, and any other item would come out the same.
     """
-    items = list(items)
-    first = [resolve_places(text, title) for text, title in items]
+    gaz = gazetteer()
+    readings = [_read(text, title, gaz) for text, title in items]
+    first = [_settle(reading, None, gaz) for reading in readings]
     votes = Counter(result.city for result in first if result.city)
     if not votes:
         return first
     context = votes.most_common(1)[0][0]
     return [
-        result if result.city is not None else resolve_places(text, title, context_city=context)
-        for result, (text, title) in zip(first, items, strict=True)
+        result if result.region != "unknown" else _settle(reading, context, gaz)
+        for result, reading in zip(first, readings, strict=True)
     ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Checking an article's places against its city
+
+
+class Located(Protocol):
+    """What ``contradicting_places`` reads of an article."""
+
+    city: str | None
+    places: list[Place]
+
+
+def contradicting_places(article: Located) -> list[Place]:
+    """County-level places (counties, districts, county-level cities, zones) in another city than the
+    article's: a study tour to 兰考 is fine, but the reader should see it next to the city it contradicts."""
+    if article.city is None:
+        return []
+    return [p for p in article.places if p.level == "county" and p.city != article.city]

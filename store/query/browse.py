@@ -22,12 +22,20 @@ from typing import NamedTuple
 from five_star.store.library.library import Library
 from five_star.store.library.storage import gc_paused
 from five_star.store.locations import cache_dir
-from five_star.store.model import Article
+from five_star.store.model import REGIONS, Article
 
-UNLOCATED = "未定位"
+UNLOCATED = REGIONS["unknown"]
 """Group for articles whose city could not be resolved."""
+PROVINCE_WIDE = REGIONS["province"]
+"""Group for province-wide articles (region ``province``): no one city."""
+OUTSIDE_HENAN = REGIONS["outside"]
+"""Group for articles about places outside Henan (region ``outside``)."""
 NO_PROGRAM = "其他"
 """Group for articles that name no program."""
+
+_REGION_GROUPS = {"province": PROVINCE_WIDE, "outside": OUTSIDE_HENAN}
+# After the cities (rank 0), in this order: where an article without a city still has a known place.
+_GROUP_RANK = {PROVINCE_WIDE: 1, OUTSIDE_HENAN: 2, UNLOCATED: 3, NO_PROGRAM: 3}
 
 
 class Grouping(StrEnum):
@@ -53,14 +61,18 @@ class Summary(NamedTuple):
     label: str
     kind: str
     source: str
+    region: str = "unknown"
 
     @classmethod
     def of(cls, article: Article) -> Summary:
-        return cls(article.id, article.city, tuple(article.programs), article.label, article.kind, article.source)
+        return cls(
+            article.id, article.city, tuple(article.programs), article.label, article.kind, article.source, article.region
+        )
 
 
 def city_key(article: Article | Summary) -> str:
-    return article.city or UNLOCATED
+    """The article's city; without one, 全省 or 河南省外 when its region says so, else 未定位."""
+    return article.city or _REGION_GROUPS.get(article.region, UNLOCATED)
 
 
 def program_keys(article: Article | Summary) -> list[str]:
@@ -68,14 +80,10 @@ def program_keys(article: Article | Summary) -> list[str]:
     return list(dict.fromkeys(article.programs)) or [NO_PROGRAM]
 
 
-def _catch_all(name: str) -> bool:
-    return name in (UNLOCATED, NO_PROGRAM)
-
-
 def ranked_groups(counts: Iterable[tuple[str, int]]) -> list[Group]:
-    """Most articles first; the catch-all groups last whatever their size; ties by name."""
+    """Most articles first; then 全省 and 河南省外, and the catch-all groups last, whatever their size; ties by name."""
     groups = [Group(name, count) for name, count in counts if count]
-    return sorted(groups, key=lambda g: (_catch_all(g.name), -g.count, g.name))
+    return sorted(groups, key=lambda g: (_GROUP_RANK.get(g.name, 0), -g.count, g.name))
 
 
 def _count(ids: list[str], shown: Collection[str] | None) -> int:
@@ -168,7 +176,7 @@ class BrowseIndex:
 
 # ---- the summary cache ------------------------------------------------------------------------
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2  # 2: summaries carry the region
 
 
 def library_stamp(library: Path) -> list[int] | None:
@@ -192,7 +200,10 @@ def read_cached_summaries(library: Path) -> list[Summary] | None:
             data = json.loads(summary_cache_path(library).read_bytes())
             if data["version"] != _CACHE_VERSION or data["stamp"] != library_stamp(library):
                 return None
-            return [Summary(i, c, tuple(p), label, kind, source) for i, c, p, label, kind, source in data["articles"]]
+            return [
+                Summary(i, c, tuple(p), label, kind, source, region)
+                for i, c, p, label, kind, source, region in data["articles"]
+            ]
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a cache is only ever a shortcut
 

@@ -18,13 +18,21 @@ from pathlib import Path
 from five_star.store.model import Skipped
 from five_star.store.sanitize import path_text
 
-PAGE_SUFFIXES = {".txt", ".md"}
+TEXT_SUFFIXES = {".txt", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+PAGE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 """A bigger file is refused: news pages run to tens of kB. Splitting a page of distinct lines holds ~85-125
 bytes of memory per character (the duplicate-line finder's pieces; measured 83 for Chinese text, ~30× its
 UTF-8 size), so up to ~125× the page for one-byte text: linear in the page, but not yet a small multiple
 of it. 8 MiB bounds a page at about 1 GB."""
+
+MAX_HTML_BYTES = 32 * 1024 * 1024
+"""A saved HTML page is mostly markup (a 20 kB article comes in a 100-300 kB page, more with inline images), so
+it may be bigger than a text page; the text taken out of it is still held to ``MAX_PAGE_BYTES``. What extraction
+costs grows with the elements, which ``html.MAX_HTML_ELEMENTS`` bounds; this bounds the parse before that count
+(20 MB of links: 0.5 s and 245 MB peak, benchmarks/html_bench.py --huge)."""
 
 # Byte-order marks decide the encoding outright; the longest must be tested first (UTF-32 LE starts like UTF-16 LE).
 _BOMS = [
@@ -61,12 +69,12 @@ class RawPage:
 
 
 def find_pages(paths: list[Path]) -> Iterator[Path | Skipped]:
-    """Expand folders (recursively) into their .txt/.md files, in a stable order."""
+    """Expand folders (recursively) into their .txt/.md/.html/.htm files, in a stable order."""
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES)
             if not found:
-                yield Skipped(path, "folder holds no .txt or .md files")
+                yield Skipped(path, "folder holds no .txt, .md or .html files")
             yield from found
         elif path.is_file():
             yield path
@@ -185,23 +193,49 @@ def _decode_cjk(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def too_big(size: int) -> str:
-    return f"{size / 1e6:.1f} MB is over the {MAX_PAGE_BYTES / 1e6:.1f} MB limit for one page"
+def too_big(size: int, limit: int | None = None, what: str = "page") -> str:
+    limit = MAX_PAGE_BYTES if limit is None else limit
+    return f"{size / 1e6:.1f} MB is over the {limit / 1e6:.1f} MB limit for one {what}"
+
+
+def is_html(path: Path) -> bool:
+    return path.suffix.lower() in HTML_SUFFIXES
 
 
 def read_page(path: Path) -> RawPage | Skipped:
+    html = is_html(path)
+    limit = MAX_HTML_BYTES if html else MAX_PAGE_BYTES
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_PAGE_BYTES + 1)  # never more: a huge file must not fill memory first
-            if len(data) > MAX_PAGE_BYTES:
-                return Skipped(path, too_big(max(os.fstat(handle.fileno()).st_size, len(data))))
+            data = handle.read(limit + 1)  # never more: a huge file must not fill memory first
+            if len(data) > limit:
+                size = max(os.fstat(handle.fileno()).st_size, len(data))
+                return Skipped(path, too_big(size, limit, "HTML page" if html else "page"))
     except OSError as exc:
         return Skipped(path, exc.strerror or str(exc))
+    if html:
+        return _read_html(path, data)
     try:
         text, encoding, repairs = decode_page_bytes(data)
     except ValueError as exc:
         return Skipped(path, str(exc))
     return RawPage(path=path, text=text, encoding="+".join([encoding, *repairs]))
+
+
+def _read_html(path: Path, data: bytes) -> RawPage | Skipped:
+    # lazy for start-up time: lxml and trafilatura load only when a folder holds HTML
+    from five_star.store.reading.html import html_page_text
+
+    try:
+        page = html_page_text(data)
+    except ValueError as exc:
+        return Skipped(path, str(exc))
+    except Exception as exc:  # lxml and trafilatura on hostile markup: one strange page must not stop the rest
+        return Skipped(path, f"could not be read as HTML ({type(exc).__name__}: {exc})")
+    size = len(page.text.encode("utf-8"))
+    if size > MAX_PAGE_BYTES:
+        return Skipped(path, "its main text: " + too_big(size))
+    return RawPage(path=path, text=page.text, encoding=page.encoding)
 
 
 def read_pages(paths: list[Path]) -> Iterator[RawPage | Skipped]:

@@ -10,6 +10,7 @@ Paragraph-level repairs (``rejoin_wrapped_lines``) work on the lines of one arti
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +24,34 @@ _FULLWIDTH_PUNCT = "，。、；：？！“”‘’（）《》【】…—·"
 _SENTENCE_END = "。！？!?…；"
 _CLOSERS = "”’）)」』》】"
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+
+# --- HTML tags left in text pages: <p class="ql-block">…</p> -------------------------------------------
+
+# Only real tag names with attribute-shaped insides: '< 5%', '<<新闻联播>>' and 'x<b 且 y>c' are text, not markup.
+_BLOCK_TAG_NAMES = "p|div|br|li|ul|ol|h[1-6]|section|article|blockquote|table|tbody|thead|tr|td|th|hr|figure|figcaption|header|footer|center|dl|dt|dd|pre"
+_INLINE_TAG_NAMES = "span|strong|b|i|em|u|font|a|img|sup|sub|small|big|label|mark|s|strike|ins|del|abbr|code"
+_TAG_INSIDE = r"""(?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>`=]+))?)*\s*/?>"""
+_HTML_TAG = re.compile(
+    rf"(?P<block></?(?:{_BLOCK_TAG_NAMES}){_TAG_INSIDE})|</?(?:{_INLINE_TAG_NAMES}){_TAG_INSIDE}|<!--.*?-->",
+    re.IGNORECASE,
+)
+# Named and numeric references with their semicolon; html.unescape alone would also turn a bare '&copy' into ©.
+_HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_SPACE_RUN = re.compile(r"  +")
+
+
+def strip_html_tags(line: str) -> tuple[str, int]:
+    """'<p class="ql-block">投资985万元&nbsp;</p>' → '投资985万元\xa0': markup a scraper kept (meipian pages keep
+    every paragraph of an article on one line). A block tag becomes a space, so paragraphs it separated do not
+    run into one word; the line stays one line, so line numbers still match the source."""
+    if "<" not in line and "&" not in line:
+        return line, 0
+    line, tags = _HTML_TAG.subn(lambda m: " " if m.group("block") else "", line)
+    line, entities = _HTML_ENTITY.subn(lambda m: html.unescape(m.group(0)), line)
+    if tags:
+        line = _SPACE_RUN.sub(" ", line).strip(" ")
+    return line, tags + entities
+
 
 # --- pinyin annotations: 鄉(xiāng) ---------------------------------------------------------------
 
@@ -193,9 +222,10 @@ def trim_line(line: str) -> tuple[str, int]:
     return stripped, int(stripped != line and bool(stripped))
 
 
-# Order matters: pinyin before '?' handling (a mangled annotation starts with '?'), mojibake stops before
+# Order matters: tags first (a '<p>' would hide a lost indent after it), pinyin before '?' handling (a mangled annotation starts with '?'), mojibake stops before
 # lost spaces (both start with '?'), simplification before doubling (traditional doubles are doubles too).
 LINE_REPAIRS = [
+    ("html-tags", strip_html_tags),
     ("lost-indent", remove_lost_indent),
     ("replacement-chars", remove_replacement_chars),
     ("pinyin-annotations", remove_pinyin_annotations),

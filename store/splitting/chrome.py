@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 from five_star.store.resources import Spec, derived, page_rules
 
+_TAG_SEPARATOR = re.compile(r"[\s#＃_]+")
+_DIGITS = re.compile(r"\d{4}")
 _CLAUSE_PUNCT = re.compile(r"[，。！？；,;!?]")
+_MONTH_DAY = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*[-/月]\s*(3[01]|[12]\d|0?[1-9])\s*日?(?![\d:])")
 _FULL_DATE = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})(?!\d)\s*日?"
 )
@@ -46,6 +49,8 @@ class Duplicates:
 @dataclass(frozen=True)
 class ChromeRules:
     lines: list[tuple[re.Pattern[str], str]]
+    any_line: AnyRule
+    line_max_chars: int
     prefixes: list[tuple[re.Pattern[str], str]]
     date_line: str
     date_line_max_chars: int
@@ -63,8 +68,46 @@ class ChromeRules:
     duplicate: Duplicates
 
 
+@dataclass(frozen=True)
+class AnyRule:
+    """Does any chrome rule take a line? Most lines are text, so the common answer must be cheap: the rules
+    anchored at the line start are one pattern tried at one position, the few others are tried in turn."""
+
+    anchored: re.Pattern[str]
+    floating: list[re.Pattern[str]]
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level ``|`` alternatives of a regular expression."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            i = pattern.index("]", i + 2)  # a class may start with ']' or '^]'; its end is the next ']'
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+def _any_rule(patterns: list[re.Pattern[str]]) -> AnyRule:
+    anchored = [p for p in patterns if all(alt.startswith("^") for alt in _alternatives(p.pattern))]
+    try:
+        joined = re.compile("|".join(f"(?:{p.pattern})" for p in anchored) or "(?!)")
+    except re.error:  # a rule with a global flag such as (?i) cannot be joined: try every rule in turn
+        return AnyRule(re.compile("(?!)"), patterns)
+    return AnyRule(joined, [p for p in patterns if p not in anchored])
+
+
 def _named_patterns(rules: list[Spec]) -> list[tuple[re.Pattern[str], str]]:
-    return [(rule.regex("pattern", re.I), rule.text("name")) for rule in rules]
+    return [(rule.regex("pattern"), rule.text("name")) for rule in rules]
 
 
 def _duplicates(spec: Spec) -> Duplicates:
@@ -81,8 +124,11 @@ def chrome_rules() -> ChromeRules:
     data = page_rules()
     place_list, date_line = data.section("place_list"), data.section("date_line")
     related, tags = data.section("related_reading"), data.section("tag_list")
+    lines = _named_patterns(data.sections("chrome"))
     return ChromeRules(
-        lines=_named_patterns(data.sections("chrome")),
+        lines=lines,
+        any_line=_any_rule([pattern for pattern, _ in lines]),
+        line_max_chars=data.integer("chrome_max_chars"),
         prefixes=_named_patterns(data.sections("chrome_prefixes")),
         date_line=date_line.text("name"),
         date_line_max_chars=date_line.integer("max_chars"),
@@ -146,14 +192,18 @@ def _trim_stamps(lines: list[str], rules: ChromeRules) -> dict[int, tuple[str, s
 
 
 def _line_rule(line: str, rules: ChromeRules) -> str | None:
-    for pattern, name in rules.lines:
-        if pattern.search(line):
-            return name
-    if is_date_line(line):
+    # A paragraph is tested only as a list of places (navigation runs long); testing it against every
+    # rule would cost more than the rest of splitting.
+    short = len(line) <= rules.line_max_chars
+    if short and (rules.any_line.anchored.match(line) or any(p.search(line) for p in rules.any_line.floating)):
+        for pattern, name in rules.lines:
+            if pattern.search(line):
+                return name
+    if short and is_date_line(line):
         return rules.date_line
     if _is_place_list(line, rules.place_list):
         return rules.place_list.name
-    if _is_tag_list(line, rules):
+    if short and _is_tag_list(line, rules):
         return rules.tag_name
     return None
 
@@ -163,7 +213,7 @@ def is_date_line(line: str) -> bool:
 
     A headline or a sentence that mentions a date has clause punctuation or more words than a date line.
     """
-    if len(line) > chrome_rules().date_line_max_chars or _CLAUSE_PUNCT.search(line):
+    if len(line) > chrome_rules().date_line_max_chars or _CLAUSE_PUNCT.search(line) or not _DIGITS.search(line):
         return False
     match = _FULL_DATE.search(line)
     if not match:
@@ -188,15 +238,22 @@ def _days_in(year: int, month: int) -> int:
 
 
 def _is_place_list(line: str, spec: PlaceList) -> bool:
+    if not spec.separator.search(line):
+        return False
     parts = [p.strip() for p in spec.separator.split(line) if p.strip()]
     return len(parts) >= spec.min_items and all(len(p) <= spec.max_item_chars for p in parts)
 
 
 def _is_tag_list(line: str, rules: ChromeRules) -> bool:
-    """'五星 支部 党建 乡村振兴' or '#五星支部# #党建#': keywords a blog platform shows under a post."""
-    tokens = [t.strip("#＃") for t in re.split(r"[\s#＃]+", line) if t.strip("#＃")]
+    """'五星 支部 党建 乡村振兴', '#五星支部# #党建#' or 'A_B_C': keywords a platform shows with a post.
+
+    Words joined by '_' are never a headline, so three of them suffice; spaced words need one more
+    (a headline may be three spaced phrases: '党建引领 产业兴旺 乡村振兴')."""
+    if not _TAG_SEPARATOR.search(line):
+        return False
+    tokens = [t.strip("#＃") for t in _TAG_SEPARATOR.split(line) if t.strip("#＃")]
     return (
-        len(tokens) >= rules.tag_min_tokens
+        len(tokens) >= rules.tag_min_tokens - ("_" in line)
         and all(len(t) <= rules.tag_max_chars for t in tokens)
         and not _CLAUSE_PUNCT.search(line)
         and not rules.credit_words.intersection(tokens)  # '记者 姬慧洋 通讯员 闫文博 摄' is a credit
@@ -284,8 +341,15 @@ def published_date(lines: list[str], chrome: Chrome, first: int, last: int) -> s
         + [(n, stamp) for n, (stamp, name) in chrome.stamps.items() if name in rules.published_from]
     )
     inside = [text for n, text in dated if first <= n <= last]
-    for text in inside + [text for _, text in dated]:
-        date = full_date(text)
-        if date:
-            return date
-    return None
+    chosen = next(filter(None, map(full_date, inside + [text for _, text in dated])), None)
+    if chosen is None:
+        return None
+    # A page's own 'date: 06-16' beside a full date for another day means the full one is something
+    # else (an e-paper reader's today): two statements disagree, so neither is trusted.
+    month_day = (int(chosen[5:7]), int(chosen[8:10]))
+    for _, text in dated:
+        if full_date(text) is None:
+            for match in _MONTH_DAY.finditer(text):
+                if (int(match.group(1)), int(match.group(2))) != month_day:
+                    return None
+    return chosen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from five_star.store.model import DateMention
+from five_star.store.resources import derived, page_rules
 from five_star.store.splitting.split import (
     page_patterns,
     parse_names,
@@ -16,10 +17,20 @@ _COLUMN_TAG = re.compile(r"\s*[（(][^（()）]{1,30}[)）]\s*$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 
 
+@derived
+def _title_tags() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    tags = page_rules().section("title_tags")
+    return tags.regex("prefix"), tags.regex("suffix")
+
+
 def clean_title(line: str) -> str:
-    """Headline text without markdown marks or a trailing column tag ('(新时代 新征程 新伟业)')."""
+    """Headline text without markdown marks, a leading column or outlet tag ('聚焦代表通道丨', '[河南日报]'),
+    a site name after '_', or a trailing column tag ('(新时代 新征程 新伟业)'); ``title_tags`` in page_rules.json."""
+    prefix, suffix = _title_tags()
     title = _MARKDOWN_HEADING.sub("", line).strip()
     title = _COLUMN_TAG.sub("", title) or title
+    title = prefix.sub("", title) or title
+    title = suffix.sub("", title) or title
     return re.sub(r"\s+", " ", title)
 
 

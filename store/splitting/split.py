@@ -19,6 +19,8 @@ from five_star.store.splitting.chrome import Chrome, find_chrome
 
 _SENTENCE_PUNCT = re.compile(r"[。！？!?]")
 _TRAILING_COMMA = re.compile(r"[，、；：,;:]$")
+_SENTENCE_END = re.compile(r"[。！？!?…]”?$")
+_STRAY_MAX_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class PagePatterns:
     place_led: re.Pattern[str]
     body_min_chars: int
     fragment_max_chars: int
+    stray_name: str
 
 
 @derived
@@ -67,6 +70,7 @@ def page_patterns() -> PagePatterns:
         place_led=re.compile(rf"^[\u4e00-\u9fff]{{2,14}}?({suffixes})\s+\S"),
         body_min_chars=data.integer("body_min_chars"),
         fragment_max_chars=data.integer("fragment_max_chars"),
+        stray_name=data.text("stray_line"),
     )
 
 
@@ -102,6 +106,15 @@ class Split:
 # line predicates (lines are repaired text; index 0 is unused so numbers are 1-based)
 
 
+_NAMES_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,4}(、[\u4e00-\u9fff]{2,4})+$")
+
+
+def is_names_line(line: str) -> bool:
+    """'王丽娟、谭琴、陈碧玉、王俞彬': a credit without role words, as people.com.cn prints it under a headline.
+    Only a byline where one is expected: in wrapped body text such a run of names is part of a sentence."""
+    return bool(_NAMES_ONLY.match(line))
+
+
 def is_byline(line: str) -> bool:
     """A line that is only a credit ('本报记者 殷瑞杰'); a news lead carries its credit inline instead."""
     return (
@@ -117,9 +130,13 @@ def is_news_lead(line: str) -> bool:
 
 
 def is_closing_byline(line: str) -> bool:
-    """'(崔帅帅 刘阳)' or a paragraph ending in '（本报记者 宋广军 通讯员 苏涛）'."""
-    return bool(re.search(r"[（(][^（()）]{1,60}[)）]$", line)) and (
-        line[0] in "（(" or bool(trailing_credit_names(line))
+    """'(崔帅帅 刘阳)' or a paragraph ending in '（本报记者 宋广军 通讯员 苏涛）'.
+
+    A bracketed photo credit ('…俯瞰图(央广网发 刘猛猛 摄)') is a caption inside the article, not its end."""
+    return (
+        bool(re.search(r"[（(][^（()）]{1,60}[)）]$", line))
+        and not re.search(r"(摄|摄影|供图|发)\s*[)）]$", line)
+        and (line[0] in "（(" or bool(trailing_credit_names(line)))
     )
 
 
@@ -205,12 +222,23 @@ def _split_at_headlines(blocks: list[list[int]], lines: list[str]) -> list[list[
     return out
 
 
+def _split_off_kicker(blocks: list[list[int]], lines: list[str]) -> list[list[int]]:
+    """A page that opens with a short line run straight into the headline ('部门动态' / the headline):
+    the short line is a column name or kicker, a block of its own, so the headline below it is seen."""
+    if not blocks or len(blocks[0]) < 2:
+        return blocks
+    first, second = (lines[n] for n in blocks[0][:2])
+    if len(first) <= page_patterns().headline.kicker_max_chars and is_headline_shaped(second):
+        return [blocks[0][:1], blocks[0][1:], *blocks[1:]]
+    return blocks
+
+
 def _lead_follows(rest: Iterable[int], lines: list[str]) -> bool:
     """A byline or news lead within the next few lines, perhaps after a short kicker."""
     shape = page_patterns().headline
     for n in islice(rest, shape.lookahead_lines):
         text = lines[n]
-        if is_byline(text) or is_news_lead(text):
+        if is_byline(text) or is_news_lead(text) or is_names_line(text):
             return True
         if photo_credit(text) and page_patterns().own_caption.match(text):
             continue  # the article's own numbered photo caption may sit between headline and byline
@@ -246,7 +274,7 @@ def split_lines(lines: list[str]) -> Split:
     """``lines[0]`` is ignored; ``lines[n]`` is the repaired text of raw line n."""
     chrome = find_chrome(lines)
     removed = chrome.removed
-    blocks = _split_at_headlines(_blocks(lines, removed), lines)
+    blocks = _split_off_kicker(_split_at_headlines(_blocks(lines, removed), lines), lines)
     items: list[Item] = []
     current: Item | None = None
 
@@ -274,6 +302,11 @@ def split_lines(lines: list[str]) -> Split:
             continue
 
         headline = _headline_at(blocks, index, lines, current)
+        if headline and current is not None and _is_overline(current, block, lines):
+            current.kind, current.fragments, current.closed = "article", False, False
+            current.title_line = block[0]
+            _absorb(current, block, lines)
+            continue
         if headline:
             current = start("article", title_line=block[0])
             _absorb(current, block, lines)
@@ -290,10 +323,46 @@ def split_lines(lines: list[str]) -> Split:
             current = start("article")
         _absorb(current, block, lines)
 
+    items = _drop_stray_lines(items, lines, removed)
     removed_list = [Removed(line=n, text=lines[n], reason=reason) for n, reason in removed.items()]
     removed_list += [Removed(line=n, text=stamp, reason=name) for n, (stamp, name) in chrome.stamps.items()]
     removed_list.sort(key=lambda r: r.line)
     return Split(items=items, removed=removed_list, chrome=chrome)
+
+
+def _drop_stray_lines(items: list[Item], lines: list[str], removed: dict[int, str]) -> list[Item]:
+    """Short lines before the first article or after the last that read as neither text nor caption
+    (a spam banner, a platform's footer link) are the site's, not a photo item of their own."""
+    articles = [i for i, item in enumerate(items) if item.kind == "article"]
+    titled = [i for i in articles if items[i].title_line is not None]
+    if not articles:
+        return items
+    kept: list[Item] = []
+    for i, item in enumerate(items):
+        outside = i < articles[0] or i > articles[-1]
+        stray = outside and item.fragments and not any(
+            _SENTENCE_END.search(lines[n]) or photo_credit(lines[n]) for n in item.lines
+        )
+        stray = stray or (bool(titled) and i < titled[0] and item.kind == "article" and _nothing_yet(item, lines))
+        if stray:
+            removed.update({n: page_patterns().stray_name for n in item.lines})
+        else:
+            kept.append(item)
+    return kept
+
+
+def _is_overline(item: Item, block: list[int], lines: list[str]) -> bool:
+    """An untitled item of one short line just above a headline is its overline ('郇封镇', '聚力打造“五星幸福体”')."""
+    if item.title_line is not None or len(item.lines) != 1 or item.byline_lines:
+        return False
+    line = lines[item.lines[0]]
+    shape = page_patterns().headline
+    return (
+        block[0] - item.lines[0] <= 3
+        and len(line) <= shape.kicker_max_chars
+        and not _SENTENCE_PUNCT.search(line)
+        and not photo_credit(line)
+    )
 
 
 def _absorb(item: Item, block: list[int], lines: list[str]) -> None:
@@ -303,7 +372,12 @@ def _absorb(item: Item, block: list[int], lines: list[str]) -> None:
         line = lines[n]
         if n == item.title_line:
             continue
-        if is_byline(line) or (item.byline_lines and item.byline_lines[-1] == n - 1 and _continues_byline(line)):
+        expected_credit = item.title_line is not None and not item.body_seen and len(block) == 1
+        if (
+            is_byline(line)
+            or (expected_credit and is_names_line(line))
+            or (item.byline_lines and item.byline_lines[-1] == n - 1 and _continues_byline(line))
+        ):
             item.byline_lines.append(n)
         else:
             item.body_seen = True
@@ -334,14 +408,32 @@ def _headline_at(blocks: list[list[int]], index: int, lines: list[str], current:
         return True
     next_block = blocks[index + 1] if index + 1 < len(blocks) else None
     body_follows = next_block is not None and _is_body(next_block, lines) and len(block) == 1
-    # (b) the first thing on the page, (c) right after an article that closed with its credit
-    if (current is None or (current.closed and not current.fragments)) and body_follows:
+    # (b) the first thing on the page, where even a short first paragraph ('山高为嵩。') follows a headline;
+    # (c) right after an article that closed with its credit, or after stray short lines
+    nothing_yet = _nothing_yet(current, lines)
+    if nothing_yet and next_block is not None and len(block) == 1 and _reads_as_body(lines[next_block[0]]):
+        return True
+    if (nothing_yet or (current is not None and current.closed)) and body_follows:
         return True
     # (d) a dateline headline led by a place name ('驻马店市驿城区水屯镇 用真情汇聚脱贫实效')
     if body_follows and page_patterns().place_led.match(line):
         return True
-    # (e) the first thing on the page, run straight into its first paragraph with no blank line between
-    return current is None and len(block) > 1 and _reads_as_body(lines[block[1]])
+    # (e) the first thing on the page, run straight into its first paragraph with no blank line between;
+    # a first line of quoted speech ('“你们看，现在俺们村路宽了……”') is the lead, not a headline
+    return nothing_yet and len(block) > 1 and _reads_as_body(lines[block[1]]) and "，" not in line
+
+
+def _nothing_yet(current: Item | None, lines: list[str]) -> bool:
+    """Before the first article: nothing, or only a stray short line or two (a site's slogan, a column name)."""
+    if current is None:
+        return True
+    return (
+        current.title_line is None
+        and not current.byline_lines
+        and not current.caption_lines
+        and len(current.lines) <= 2
+        and all(len(lines[n]) <= _STRAY_MAX_CHARS and not _SENTENCE_END.search(lines[n]) for n in current.lines)
+    )
 
 
 def _reads_as_body(line: str) -> bool:

@@ -28,7 +28,8 @@ from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from five_star.store.model import FIGURE_KINDS, Article, Figure, tier_name
+from five_star.store.extraction.places import contradicting_places
+from five_star.store.model import FIGURE_KINDS, REGIONS, Article, Figure, tier_name
 from five_star.store.sanitize import one_line, strip_controls
 from five_star.tui.widgets.styling import component_style
 
@@ -176,10 +177,16 @@ class ArticleHeader(Widget):
         height: auto;
         & > .article-header--title { text-style: bold; }
         & > .article-header--hit { text-style: bold reverse; }
+        & > .article-header--warning { color: $text-warning; text-style: bold; }
     }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"article-header--title", "article-header--label", "article-header--hit"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-header--title",
+        "article-header--label",
+        "article-header--hit",
+        "article-header--warning",
+    }
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -214,10 +221,11 @@ class ArticleHeader(Widget):
         if article.kind == "photo":
             text.append("  [photo caption]", style("article-header--label"))
         label = style("article-header--label")
-        when = _list(dict.fromkeys(d.text for d in article.dates))
-        place = " · ".join(p for p in (article.city or "未定位", _list(article.counties), when) if p)
+        place = " · ".join(p for p in (article.city or REGIONS.get(article.region, "未定位"), _list(article.counties)) if p)
+        mentions = _list(dict.fromkeys(d.text for d in article.dates))
         rows = [
             ("", place),
+            ("published", (article.published or "not stated") + (f" · mentions {mentions}" if mentions else "")),
             ("authors", _list(article.authors) or "—"),
             ("programs", _list(article.programs) or "—"),
             ("stars", _list(article.stars) or "—"),
@@ -230,8 +238,10 @@ class ArticleHeader(Widget):
         for name, value in rows:
             text.append("\n")
             if name:
-                text.append(f"{name:<9}", label)
+                text.append(f"{name:<10}", label)
             text.append(value)
+            if name == "" and (elsewhere := contradicting_places(article)):
+                text.append(f"  ⚠ {_list(f'{p.name} is in {p.city}' for p in elsewhere)}", style("article-header--warning"))
         return text
 
 

@@ -24,6 +24,9 @@ The query language (``parse_query`` accepts any string and never raises):
   value>=1000000`` means a money figure of at least a million, not any amount of money plus any big number.
   Units are compared as stored, without scale: ``unit:万元`` is read as 元 (a figure of 5000元 matches;
   ask ``value>=10000`` for size). A range (四五万) matches a comparison when any value in it satisfies it.
+- ``date:2023``, ``date:2023-05``, ``date:2023-05-01`` (also ``2023年5月``) — the article's ``published`` date
+  falls in that year, month or day; ``date>=2023-05-01``, ``date<2024`` compare with the period's first
+  (``>=``, ``<``) or last day (``>``, ``<=``); ``date:none`` finds articles whose page states no date.
 - Any filter can be negated with ``-`` (``-city:郑州``). Keys and colons may be full width (``city：漯河``).
   Unknown keys are plain text (``http://…`` is searched as written).
 

@@ -14,6 +14,7 @@ from five_star.store.query.search.fold import fold
 from five_star.store.query.search.language import (
     FIELDS,
     NO_CITY,
+    DateTest,
     FieldFilter,
     FigureTest,
 )
@@ -41,6 +42,11 @@ class Facets:
                     values[name].setdefault(fold_label(value), []).append(number)
         self.values = {name: {v: bits.compact(ns) for v, ns in groups.items()} for name, groups in values.items()}
         self.no_city = bits.of(no_city)
+        # Published dates in order, so a period is two bisections; ISO dates sort as strings.
+        dated = sorted((a.published, n) for n, a in enumerate(articles) if a.published)
+        self.dates = [date for date, _ in dated]
+        self.dated = [n for _, n in dated]
+        self.undated = bits.of([n for n, a in enumerate(articles) if not a.published])
 
     @staticmethod
     def _fields(article: Article) -> Iterator[tuple[str, list[str]]]:
@@ -59,6 +65,21 @@ class Facets:
         if test.field == "kind":
             return self.bits.mask(values.get(test.value, 0))
         return self.bits.union(found for value, found in values.items() if test.value in value)
+
+
+    def published(self, test: DateTest) -> int:
+        if not test.first:
+            return self.undated
+        low, high = 0, len(self.dates)
+        if test.op in ("=", ">="):
+            low = bisect_left(self.dates, test.first)
+        elif test.op == ">":
+            low = bisect_right(self.dates, test.last)
+        if test.op in ("=", "<="):
+            high = bisect_right(self.dates, test.last)
+        elif test.op == "<":
+            high = bisect_left(self.dates, test.first)
+        return self.bits.of(self.dated[low:high]) if low < high else 0
 
 
 def _is_number(value: object) -> TypeGuard[int | float]:

@@ -107,12 +107,17 @@ class SearchIndex:
             if not test.negated:
                 found = self._facets.matching(test)
                 chosen = found if chosen is None else chosen & found
+        for date_test in query.dates:
+            if not date_test.negated:
+                found = self._facets.published(date_test)
+                chosen = found if chosen is None else chosen & found
         together = [t for t in query.figure if not t.negated]
         if together:
             found = self._figures.articles(together)
             chosen = found if chosen is None else chosen & found
         negated = [self._facets.matching(t) for t in query.filters if t.negated]
         negated += [self._figures.articles([t]) for t in query.figure if t.negated]
+        negated += [self._facets.published(t) for t in query.dates if t.negated]
         if negated:
             chosen = self._bits.all if chosen is None else chosen
             for found in negated:

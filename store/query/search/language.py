@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import threading
 import unicodedata
@@ -22,6 +23,9 @@ COMPARISONS = (">=", "<=", ">", "<", "=")
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 _FILTER = re.compile(r"([a-z]+):(.*)", re.S)
 _COMPARISON = re.compile(r"value(>=|<=|>|<|=|:)(.*)", re.S)
+_DATE_TEST = re.compile(r"date(>=|<=|>|<|=|:)(.*)", re.S)
+_PERIOD = re.compile(r"((?:19|20)\d{2})(?:\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]\s*(\d{1,2})\s*日?|\s*(\d{1,2})\s*日)?)?\s*年?")
+NO_DATE = ("none", "unknown", "未知")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
@@ -41,6 +45,29 @@ class FigureTest:
 
 
 @dataclass(frozen=True)
+class DateTest:
+    """``date:2023-05`` and the like: a test of ``Article.published``, an ISO date, against a period."""
+
+    op: str  # one of COMPARISONS; "=" for ``date:``
+    first: str  # the period's first and last day, ISO; both "" for ``date:none``
+    last: str
+    negated: bool = False
+
+    def holds(self, published: str | None) -> bool:
+        if not self.first:
+            return published is None
+        if published is None:
+            return False
+        return {
+            "=": self.first <= published <= self.last,
+            ">=": published >= self.first,
+            ">": published > self.last,
+            "<=": published <= self.last,
+            "<": published < self.first,
+        }[self.op]
+
+
+@dataclass(frozen=True)
 class Query:
     """A parsed query; all text is already folded."""
 
@@ -50,6 +77,7 @@ class Query:
     excluded: tuple[str, ...] = ()  # none may occur
     filters: tuple[FieldFilter, ...] = ()
     figure: tuple[FigureTest, ...] = ()  # the non-negated ones must all hold for one figure
+    dates: tuple[DateTest, ...] = ()
     warnings: tuple[str, ...] = ()  # parts that were ignored, and why
 
     @property
@@ -59,7 +87,7 @@ class Query:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.words or self.phrases or self.excluded or self.filters or self.figure)
+        return not (self.words or self.phrases or self.excluded or self.filters or self.figure or self.dates)
 
 
 @dataclass
@@ -70,6 +98,7 @@ class _Draft:
     excluded: list[str] = field(default_factory=list)
     filters: list[FieldFilter] = field(default_factory=list)
     figure: list[FigureTest] = field(default_factory=list)
+    dates: list[DateTest] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def query(self) -> Query:
@@ -80,6 +109,7 @@ class _Draft:
             excluded=tuple(dict.fromkeys(self.excluded)),
             filters=tuple(dict.fromkeys(self.filters)),
             figure=tuple(dict.fromkeys(self.figure)),
+            dates=tuple(dict.fromkeys(self.dates)),
             warnings=tuple(self.warnings),
         )
 
@@ -140,6 +170,9 @@ def _take_filter(token: _Token, draft: _Draft) -> bool:
     if match := _COMPARISON.match(head.lower()):
         _take_comparison(match.group(1), text[len("value") + len(match.group(1)) :], token.negated, draft)
         return True
+    if match := _DATE_TEST.match(head.lower()):
+        _take_date(match.group(1), text[len("date") + len(match.group(1)) :], token.negated, draft)
+        return True
     match = _FILTER.match(head.lower())
     key = match.group(1).lower() if match else ""
     if key not in FIELDS and key != "unit":
@@ -165,6 +198,40 @@ def _take_comparison(op: str, written: str, negated: bool, draft: _Draft) -> Non
         draft.warnings.append(f"value{op}{written}: not a number")
         return
     draft.figure.append(FigureTest("value", "=" if op == ":" else op, float(number), negated))
+
+
+def _take_date(typed_op: str, written: str, negated: bool, draft: _Draft) -> None:
+    op = "=" if typed_op == ":" else typed_op
+    period = written.strip()
+    if period.lower() in NO_DATE and op == "=":
+        draft.dates.append(DateTest("=", "", "", negated))
+        return
+    span = date_period(period)
+    if span is None:
+        draft.warnings.append(f"date{typed_op}{written}: expected a year, month or day such as 2023, 2023-05 or 2023-05-01")
+        return
+    draft.dates.append(DateTest(op, *span, negated))
+
+
+def date_period(written: str) -> tuple[str, str] | None:
+    """'2023' → (2023-01-01, 2023-12-31); '2023-05' and '2023年5月' → that month; '2023-05-01' → that day."""
+    match = _PERIOD.fullmatch(written)
+    if not match:
+        return None
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    day_written = match.group(3) or match.group(4)
+    day = int(day_written) if day_written else None
+    if month is None:
+        return f"{year}-01-01", f"{year}-12-31"
+    if not 1 <= month <= 12:
+        return None
+    last_day = calendar.monthrange(year, month)[1]
+    if day is None:
+        return f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last_day:02d}"
+    if not 1 <= day <= last_day:
+        return None
+    return (f"{year}-{month:02d}-{day:02d}",) * 2
 
 
 @derived

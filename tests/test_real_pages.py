@@ -1,0 +1,207 @@
+"""Pages from sites unlike the seeds: chrome removed by named rules, headlines kept, the page's own date.
+
+Every page here is invented in the shape of a real site's template (see ``../shared/docs/unseen-page-cases.md``).
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from five_star.store.export.writers import write_articles_csv
+from five_star.store.pipeline import extract_text
+from helpers.app import APP_SIZE, library_of_page, make_app, settle
+
+BODY = (
+    "近日，记者走进西平县出山镇，只见村道整洁、游园错落。"
+    "该镇以“五星”支部创建为抓手，今年累计投入资金120万元，整治坑塘18处，村集体经济收入突破50万元。"
+)
+
+CMS_PAGE = f"""当前位置：首页 > 工作动态 > 基层党建
+扫码下载【云上驻马店】APP
+语音播报
+西平县出山镇：“五星”支部点亮乡村振兴路
+发布时间：2023-05-26 11:52:56  来源：西平县委组织部  浏览次数：1024
+原标题：西平县出山镇：“五星”支部点亮乡村振兴路
+{BODY}
+“下一步，我们将持续用力，让更多支部晋位升级。”该镇党委书记说。
+【信息来源】西平县委组织部
+投稿邮箱：xpzzb@163.com
+责任编辑：王某
+相关阅读
+漯河市召开“五星”支部创建推进会
+舞阳县：红色物业暖民心
+上一篇：全县党建工作会议召开
+下一篇：出山镇开展志愿服务活动
+12
+分享至
+本文由采集侠自动采集
+版权所有：西平县人民政府 豫ICP备12345678号
+"""
+
+
+def page(text: str, name: str = "p.txt"):
+    return extract_text(text, name)
+
+
+def test_every_kind_of_chrome_is_removed_under_its_rule_name():
+    result = page(CMS_PAGE)
+    (article,) = result.articles
+    reasons = {r.text: r.reason for r in result.removed}
+    assert reasons["当前位置：首页 > 工作动态 > 基层党建"] == "breadcrumb"
+    assert reasons["扫码下载【云上驻马店】APP"] == "app promotion"
+    assert reasons["语音播报"] == "voice broadcast"
+    assert reasons["原标题：西平县出山镇：“五星”支部点亮乡村振兴路"] == "original title"
+    assert reasons["【信息来源】西平县委组织部"] == "source line"
+    assert reasons["投稿邮箱：xpzzb@163.com"] == "submission"
+    assert reasons["责任编辑：王某"] == "editor credit"
+    assert reasons["舞阳县：红色物业暖民心"] == "related reading"
+    assert reasons["上一篇：全县党建工作会议召开"] == "previous/next"
+    assert reasons["12"] == "share counter"
+    assert reasons["分享至"] == "share counter"
+    assert reasons["本文由采集侠自动采集"] == "scraper stamp"
+    assert reasons["版权所有：西平县人民政府 豫ICP备12345678号"] == "site footer"
+    assert article.title == "西平县出山镇：“五星”支部点亮乡村振兴路"
+    for removed in reasons:
+        assert removed not in article.text.split("\n")
+    assert article.text.startswith("近日，记者走进西平县出山镇")
+    assert article.published == "2023-05-26"
+    assert article.city == "驻马店市"
+    assert [f.text for f in article.figures] == ["120万元", "18处", "50万元"]  # no share counter read as 12 分
+
+
+@pytest.mark.parametrize(
+    ("date_line", "published"),
+    [
+        ("发布时间：2023-05-26 11:52:56", "2023-05-26"),
+        ("2024年12月03日09:07    来源：农民日报", "2024-12-03"),
+        ("河南日报 | 记者 张三 | 2023-5-6 11:52:56", "2023-05-06"),
+        ("时间:2021-06-27 05:10  来源:未知   作者:admin   点击:", "2021-06-27"),
+        ("• 2016/3/25 14:32:10", "2016-03-25"),
+        ("【信息时间】2022-11-23", "2022-11-23"),
+        ("发布时间：2023-02-30", None),  # no such day: nothing is invented
+    ],
+)
+def test_the_page_date_comes_from_its_date_line_in_any_site_format(date_line, published):
+    (article,) = page(f"西平县出山镇：“五星”支部点亮乡村振兴路\n{date_line}\n{BODY}\n").articles
+    assert article.title == "西平县出山镇：“五星”支部点亮乡村振兴路"
+    assert article.published == published
+    assert date_line.strip() not in article.text
+
+
+def test_a_date_in_the_body_is_never_the_publication_date():
+    text = f"西平县出山镇：“五星”支部点亮乡村振兴路\n\n2023年5月26日，{BODY}\n"
+    (article,) = page(text).articles
+    assert article.published is None
+    assert [d.text for d in article.dates] == ["2023年5月26日"]
+
+
+def test_each_date_mention_is_listed_once():
+    text = f"标题：五星支部创建观摩会召开\n\n2023年，{BODY}2023年，全县再投入300万元。2023年底前完成。\n"
+    (article,) = page(text).articles
+    assert [d.text for d in article.dates] == ["2023年"]
+
+
+def test_a_forum_stamp_is_taken_off_the_first_paragraph_and_dates_the_page():
+    text = f"大许寨镇创建“五星”支部 激活基层治理“动力源”\n本帖最后由 开心健康 于 2023-4-15 14:37 编辑{BODY}\n页:\n[1]\n"
+    result = page(text)
+    (article,) = result.articles
+    assert article.title == "大许寨镇创建“五星”支部 激活基层治理“动力源”"
+    assert article.published == "2023-04-15"
+    assert article.text.startswith("近日")
+    assert {r.reason for r in result.removed} == {"forum stamp", "page control"}
+
+
+def test_a_headline_run_straight_into_its_first_paragraph_is_the_title():
+    (article,) = page(f"出山镇“五星”支部创建见闻\n{BODY}\n").articles
+    assert article.title == "出山镇“五星”支部创建见闻"
+    assert article.text.startswith("近日")
+
+
+def test_a_headline_the_page_shows_twice_gives_one_article_with_its_byline():
+    text = (
+        "创五星 促发展丨西平县：“五星”闪耀乡村振兴路\n\n关注驻马店网\n微博\nQzone\n"
+        "创五星 促发展丨西平县：“五星”闪耀乡村振兴路\n作者:  王向前 张嘉祥\n\n"
+        f"河南日报客户端记者 王向前 通讯员 张嘉祥\n\n{BODY}\n"
+    )
+    result = page(text)
+    (article,) = result.articles
+    assert article.title == "西平县：“五星”闪耀乡村振兴路"  # the column tag before 丨 is not the headline
+    assert article.authors == ["王向前", "张嘉祥"]
+    reasons = {r.line: r.reason for r in result.removed}
+    assert reasons[3] == "site name" and reasons[4] == reasons[5] == "page control"
+    assert reasons[6].startswith("scrape duplication of line 1")
+
+
+def test_original_title_names_an_untitled_article_and_never_makes_a_second_one():
+    text = f"原标题：出山镇：支部过硬 产业兴旺\n\n{BODY}\n\n{BODY.replace('120', '130')}\n"
+    result = page(text)
+    assert len(result.articles) == 1
+    assert result.articles[0].title == "出山镇：支部过硬 产业兴旺"
+
+
+def test_tag_lists_and_app_banners_stay_out_of_the_text_but_credits_stay_in():
+    text = f"云上许昌\n许昌广播电视台官微\n出山镇“五星”支部创建见闻\n\n{BODY}\n\n五星 支部 党建 乡村振兴 西平\n\n记者 王远 通讯员 王霖 摄\n"
+    result = page(text)
+    reasons = {r.text: r.reason for r in result.removed}
+    assert reasons == {
+        "云上许昌": "site name",
+        "许昌广播电视台官微": "app promotion",
+        "五星 支部 党建 乡村振兴 西平": "tag list",
+    }
+    assert result.articles[0].title == "出山镇“五星”支部创建见闻"
+
+
+def test_published_and_region_are_columns_of_the_articles_csv(tmp_path):
+    (article,) = page(CMS_PAGE).articles
+    target = tmp_path / "articles.csv"
+    write_articles_csv([article], target)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["published"] == "2023-05-26"
+    assert row["region"] == "henan"
+    assert row["city"] == "驻马店市"
+
+
+@pytest.mark.slow
+async def test_the_header_shows_the_publication_date(tmp_path):
+    from five_star.tui.widgets.article_detail import ArticleHeader
+
+    db, (article,) = library_of_page(tmp_path, "cms.txt", CMS_PAGE)
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("/")
+        for key in "date:2023-05":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+        header = app.screen.query_one(ArticleHeader).render().plain
+        assert "published 2023-05-26" in header
+        assert article.title in header
+
+
+@pytest.mark.slow
+async def test_the_header_flags_a_county_of_another_city(tmp_path):
+    from five_star.tui.widgets.article_detail import ArticleHeader
+
+    text = (
+        "新蔡县：“五星”支部创建见闻\n\n"
+        "新蔡县各村党支部学习先进经验，组织村干部赴兰考县考察学习，回村后新建蔬菜大棚36座，"
+        "新蔡县今年创建“五星”支部3个，带动群众增收200万元。\n"
+    )
+    db, (article,) = library_of_page(tmp_path, "tour.txt", text)
+    assert article.city == "驻马店市"
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("/", *"大棚", "enter")
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        header = app.screen.query_one(ArticleHeader).render().plain
+        assert "驻马店市 · 新蔡县" in header
+        assert "⚠ 兰考县 is in 开封市" in header
