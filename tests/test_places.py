@@ -16,6 +16,7 @@ from five_star.store.extraction.places import (
 )
 from five_star.store.model import Article
 from five_star.store.pipeline import extract_text
+from five_star.store.resources import ResourceError
 
 
 def names(result, level=None):
@@ -529,8 +530,8 @@ def test_the_other_provinces_table_holds_every_province_but_henan_and_their_pref
 
 
 def test_name_index_finds_the_longest_name_at_every_start():
-    index = NameIndex({"漯河", "漯河市", "河市", "舞阳县", "阳县"})
+    index = NameIndex({"漯河", "漯河市", "河市", "舞阳县", "阳县"}, "places.json")
     # Overlapping starts are all reported (scanning decides which to keep); a lone first character is not.
     assert list(index.longest("在漯河市舞阳县漯")) == [(1, "漯河市"), (2, "河市"), (4, "舞阳县"), (5, "阳县")]
-    with pytest.raises(ValueError):
-        NameIndex({"豫"})
+    with pytest.raises(ResourceError, match=r"^data file places\.json: place name “豫” is too short"):
+        NameIndex({"豫"}, "places.json")

@@ -15,7 +15,15 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from five_star.store.resources import Division, Spec, derived, divisions, other_divisions, place_rules
+from five_star.store.resources import (
+    Division,
+    ResourceError,
+    Spec,
+    derived,
+    divisions,
+    other_divisions,
+    place_rules,
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ class Gazetteer:
         for form in self.zone_forms:
             self.surfaces[form].append(Surface("", "zone"))
         self.surfaces = dict(self.surfaces)
-        self.index = NameIndex(self.surfaces)
+        self.index = NameIndex(self.surfaces, "places.json or henan_divisions.csv")
         self.outside = _outside_prefix(data, [d.name for d in other_divisions()])
         self.townships_of: dict[str, list[str]] = defaultdict(list)
         for unit in self.units.values():
@@ -214,11 +222,11 @@ class NameIndex:
     longest first, then settle the name with a dict lookup each.
     """
 
-    def __init__(self, names: Collection[str]) -> None:
+    def __init__(self, names: Collection[str], files: str) -> None:
         lengths: dict[str, set[int]] = defaultdict(set)
         for name in names:
             if len(name) < 2:
-                raise ValueError(f"place name {name!r} is too short to scan for: names have two characters or more")
+                raise ResourceError(f"data file {files}: place name “{name}” is too short to look for (two characters or more)")
             lengths[name[:2]].add(len(name))
 
         def chars(at: int) -> str:
@@ -285,7 +293,7 @@ class OtherProvinces:
             # A short form that is also a Henan name (or blocked as an ordinary word) is left to its full name.
             if short and len(short) >= 2 and short not in blocked and short not in henan.surfaces:
                 self.forms.setdefault(short, Elsewhere(province, False))
-        self._index = NameIndex(self.forms)
+        self._index = NameIndex(self.forms, "china_prefectures.csv")
 
     def scan(self, view: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, written) of every name in ``view``, leftmost-longest, not overlapping."""
