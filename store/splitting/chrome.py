@@ -58,6 +58,8 @@ class ChromeRules:
     related_marker: re.Pattern[str]
     related_max_chars: int
     related_name: str
+    strip_name: str
+    strip_lookahead: int
     tag_min_tokens: int
     tag_max_chars: int
     tag_name: str
@@ -136,6 +138,8 @@ def chrome_rules() -> ChromeRules:
         related_marker=related.regex("marker"),
         related_max_chars=related.integer("max_chars"),
         related_name=related.text("name"),
+        strip_name=data.section("headline_strip").text("name"),
+        strip_lookahead=data.section("headline_strip").integer("opening_lines"),
         tag_min_tokens=tags.integer("min_tokens"),
         tag_max_chars=tags.integer("max_token_chars"),
         tag_name=tags.text("name"),
@@ -169,6 +173,7 @@ def find_chrome(lines: list[str]) -> Chrome:
         if name:
             removed[n] = name
     _header_before_breadcrumb(numbered, removed, rules)
+    _headline_strip(numbered, removed, rules)
     _related_reading(lines, removed, rules)
     if any(line.startswith("## ") for _, line in numbered):
         for n, line in numbered:
@@ -271,6 +276,16 @@ def _header_before_breadcrumb(numbered: list[tuple[int, str]], removed: dict[int
         if n >= first:
             break
         removed.setdefault(n, rules.header_name)
+
+
+def _headline_strip(numbered: list[tuple[int, str]], removed: dict[int, str], rules: ChromeRules) -> None:
+    """An e-paper's line of every headline on the page, run together at the top: it holds a later line
+    (the headline of the article below) and more. Only the page's first few lines are looked at."""
+    opening = [(n, line) for n, line in numbered if n not in removed][: rules.strip_lookahead]
+    later = {line for _, line in numbered if 8 <= len(line) <= 50 and "。" not in line}
+    for n, line in opening:
+        if len(line) > 20 and any(other in line and other != line for other in later):
+            removed[n] = rules.strip_name
 
 
 def _related_reading(lines: list[str], removed: dict[int, str], rules: ChromeRules) -> None:

@@ -115,8 +115,17 @@ def is_names_line(line: str) -> bool:
     return bool(_NAMES_ONLY.match(line))
 
 
+_ORG_CREDIT = re.compile(
+    r"^([\u4e00-\u9fff]{2,20}(部|政府|委员会|办公室|中心|局|站|所|委|镇|乡|街道|村|社区|公司|学校|医院)\s+)+"
+    r"[\u4e00-\u9fff]{2,3}(\s+[\u4e00-\u9fff]{2,3}){0,3}$"
+)
+
+
 def is_byline(line: str) -> bool:
-    """A line that is only a credit ('本报记者 殷瑞杰'); a news lead carries its credit inline instead."""
+    """A line that is only a credit ('本报记者 殷瑞杰', or units and names: '淮阳区委组织部 郑集乡人民政府 刘宗帅 何鑫');
+    a news lead carries its credit inline instead."""
+    if _ORG_CREDIT.match(line):
+        return True
     return (
         len(line) <= 48
         and bool(page_patterns().byline.match(line))
