@@ -137,7 +137,8 @@ def build_article(
 def _title(item: Item, split: Split, lines: list[str]) -> str | None:
     """The headline; failing one, the ``原标题:`` line in or just above the item, which repeats it."""
     if item.title_line:
-        return meta.clean_title(lines[item.title_line])
+        rest = lines[item.title_rest] if item.title_rest else ""
+        return meta.clean_title(lines[item.title_line] + rest)
     if item.kind != "article":
         return None
     for removed in split.removed:
@@ -160,7 +161,7 @@ def _photo_body(item: Item, lines: list[str]) -> tuple[list[str], list[str]]:
 
 def _article_body(item: Item, lines: list[str]) -> tuple[list[str], list[str], int]:
     authors = meta.byline_names([lines[n] for n in item.byline_lines])
-    skip = {item.title_line, *item.byline_lines}
+    skip = {item.title_line, item.title_rest, *item.byline_lines}
     body = [n for n in item.lines if n not in skip]
     body = _reading_order(item, body, lines)
     text_of = {n: _bracket_credit(lines[n]) for n in item.caption_lines}

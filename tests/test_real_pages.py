@@ -205,3 +205,53 @@ async def test_the_header_flags_a_county_of_another_city(tmp_path):
         header = app.screen.query_one(ArticleHeader).render().plain
         assert "驻马店市 · 新蔡县" in header
         assert "⚠ 兰考县 is in 开封市" in header
+
+
+def test_a_headline_broken_where_no_headline_ends_is_joined_and_a_kicker_is_not():
+    broken = f"西平县出山镇：让“五星”支部成为群众的\n主心骨\n\n{BODY}\n"
+    (article,) = page(broken).articles
+    assert article.title == "西平县出山镇：让“五星”支部成为群众的主心骨"
+    assert not article.text.startswith("主心骨")
+    kicker = f"出山镇\n\n让“五星”支部成为群众的主心骨\n\n本报记者 王远\n\n{BODY}\n"
+    (article,) = page(kicker).articles
+    assert article.title == "让“五星”支部成为群众的主心骨"
+    assert article.authors == ["王远"]
+
+
+@pytest.mark.parametrize(
+    ("opening", "rule", "published"),
+    [
+        ("感受非遗之美遇到贴心“客服”主动退款?小心!这是诈骗!出山镇“五星”支部创建见闻市卫生监督所开展评查", "headline strip", None),
+        ("第3138期:第02版 本期出版日期:2022-07-28", "e-paper page label", "2022-07-28"),
+        ("第02版 上一期   下一期 上一版 下一版", "e-paper page label", None),
+        ("•   标题    站内高级搜索", "page control", None),
+        ("共产党员网来稿 打印 纠错 投稿须知 投稿", "page control", None),
+        ("微信扫一扫 ×", "app promotion", None),
+        ("万博体育3.0手机版", "app promotion", None),
+        ("下载附件 (1.89 MB)", "attachment", None),
+        ("共产党员网 先锋文汇先锋印记·难忘瞬间", "breadcrumb", None),
+        ("部门动态", "column name", None),
+        # a CMS's page-generation stamp is not the date the page was published
+        ("Produced By CMS 网站群内容管理系统 publishdate:2024-11-21 13:00:19", "site footer", None),
+    ],
+)
+def test_more_chrome_from_e_papers_portals_and_cms_pages(opening, rule, published):
+    result = page(f"{opening}\n\n出山镇“五星”支部创建见闻\n\n{BODY}\n")
+    (article,) = result.articles
+    assert [r.reason for r in result.removed] == [rule]
+    assert article.title == "出山镇“五星”支部创建见闻"
+    assert article.published == published
+
+
+def test_a_credit_of_units_and_names_is_a_byline_not_a_headline():
+    text = f"废荒地蝶变“小游园” 乡村面貌换“新颜”\n\n淮阳区委组织部 郑集乡人民政府 刘宗帅 何鑫\n\n{BODY}\n"
+    (article,) = page(text).articles
+    assert article.title == "废荒地蝶变“小游园”乡村面貌换“新颜”"  # no space beside full-width punctuation
+    assert article.authors == ["刘宗帅", "何鑫"]
+
+
+def test_quoted_speech_opening_a_page_is_its_lead_not_its_headline():
+    text = f"“你们看，现在俺们村路宽了，环境变美了……”\n{BODY}\n"
+    (article,) = page(text).articles
+    assert article.title is None
+    assert article.text.startswith("“你们看")

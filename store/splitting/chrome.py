@@ -64,6 +64,7 @@ class ChromeRules:
     tag_max_chars: int
     tag_name: str
     credit_words: frozenset[str]
+    unit_credit: re.Pattern[str]
     header_name: str
     place_list: PlaceList
     banner_name: str
@@ -144,6 +145,7 @@ def chrome_rules() -> ChromeRules:
         tag_max_chars=tags.integer("max_token_chars"),
         tag_name=tags.text("name"),
         credit_words=frozenset(data.strings("byline_roles")) | {"摄", "摄影", "文图", "文/图"},
+        unit_credit=data.regex("unit_credit"),
         header_name=data.text("header_before_breadcrumb"),
         place_list=PlaceList(
             place_list.regex("separator"),
@@ -262,6 +264,7 @@ def _is_tag_list(line: str, rules: ChromeRules) -> bool:
         and all(len(t) <= rules.tag_max_chars for t in tokens)
         and not _CLAUSE_PUNCT.search(line)
         and not rules.credit_words.intersection(tokens)  # '记者 姬慧洋 通讯员 闫文博 摄' is a credit
+        and not rules.unit_credit.match(line)  # and so is '淮阳区委组织部 郑集乡人民政府 刘宗帅 何鑫'
         and all(re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9“”\"]+", t) for t in tokens)
     )
 

@@ -36,6 +36,7 @@ class PagePatterns:
     """``page_rules.json``, compiled: what the line predicates and the walk below test lines with."""
 
     byline: re.Pattern[str]
+    unit_credit: re.Pattern[str]
     roles: re.Pattern[str]
     news_lead: re.Pattern[str]
     photo_credit: re.Pattern[str]
@@ -57,6 +58,7 @@ def page_patterns() -> PagePatterns:
     return PagePatterns(
         # A byline line: optional box mark and outlet name, then a role word, then names.
         byline=re.compile(rf"^[□■◇◆]?\s*[^\s，。]{{0,12}}?({role_alt})(\s|$|[\u4e00-\u9fff]{{2,4}}(\s|$))"),
+        unit_credit=data.regex("unit_credit"),
         roles=re.compile(role_alt),
         news_lead=data.regex("news_lead"),
         photo_credit=data.regex("photo_credit"),
@@ -79,6 +81,7 @@ class Item:
     kind: str
     lines: list[int] = field(default_factory=list)
     title_line: int | None = None
+    title_rest: int | None = None  # the second line of a headline broken in two
     byline_lines: list[int] = field(default_factory=list)
     caption_lines: list[int] = field(default_factory=list)
     closed: bool = False
@@ -115,16 +118,10 @@ def is_names_line(line: str) -> bool:
     return bool(_NAMES_ONLY.match(line))
 
 
-_ORG_CREDIT = re.compile(
-    r"^([\u4e00-\u9fff]{2,20}(部|政府|委员会|办公室|中心|局|站|所|委|镇|乡|街道|村|社区|公司|学校|医院)\s+)+"
-    r"[\u4e00-\u9fff]{2,3}(\s+[\u4e00-\u9fff]{2,3}){0,3}$"
-)
-
-
 def is_byline(line: str) -> bool:
     """A line that is only a credit ('本报记者 殷瑞杰', or units and names: '淮阳区委组织部 郑集乡人民政府 刘宗帅 何鑫');
     a news lead carries its credit inline instead."""
-    if _ORG_CREDIT.match(line):
+    if page_patterns().unit_credit.match(line):
         return True
     return (
         len(line) <= 48
@@ -237,7 +234,11 @@ def _split_off_kicker(blocks: list[list[int]], lines: list[str]) -> list[list[in
     if not blocks or len(blocks[0]) < 2:
         return blocks
     first, second = (lines[n] for n in blocks[0][:2])
-    if len(first) <= page_patterns().headline.kicker_max_chars and is_headline_shaped(second):
+    if (
+        len(first) <= page_patterns().headline.kicker_max_chars
+        and is_headline_shaped(second)
+        and not _continues_headline(first, second)
+    ):
         return [blocks[0][:1], blocks[0][1:], *blocks[1:]]
     return blocks
 
@@ -381,6 +382,9 @@ def _absorb(item: Item, block: list[int], lines: list[str]) -> None:
         line = lines[n]
         if n == item.title_line:
             continue
+        if item.title_line == n - 1 and not item.body_seen and _continues_headline(lines[n - 1], line):
+            item.title_rest = n
+            continue
         expected_credit = item.title_line is not None and not item.body_seen and len(block) == 1
         if (
             is_byline(line)
@@ -392,6 +396,19 @@ def _absorb(item: Item, block: list[int], lines: list[str]) -> None:
             item.body_seen = True
     if block[-1] != item.title_line and is_closing_byline(lines[block[-1]]):
         item.closed = True
+
+
+_OPEN_ENDING = re.compile(r"([、，：“《（(]|[的与和及在让把为向从对将])$")
+
+
+def _continues_headline(first: str, second: str) -> bool:
+    """'…让“五星”支部成为群众的' / '主心骨': a headline the layout broke where no headline can end."""
+    return (
+        bool(_OPEN_ENDING.search(first))
+        and len(first) + len(second) <= page_patterns().headline.max_chars
+        and not _SENTENCE_PUNCT.search(second)
+        and not is_byline(second)
+    )
 
 
 def _continues_byline(line: str) -> bool:
@@ -416,11 +433,13 @@ def _headline_at(blocks: list[list[int]], index: int, lines: list[str], current:
     if _lead_follows(_lines_after(blocks, index), lines):
         return True
     next_block = blocks[index + 1] if index + 1 < len(blocks) else None
-    body_follows = next_block is not None and _is_body(next_block, lines) and len(block) == 1
+    # A headline broken in two is one headline: the block is the headline alone either way.
+    alone = len(block) == 1 or (len(block) == 2 and _continues_headline(line, lines[block[1]]))
+    body_follows = next_block is not None and _is_body(next_block, lines) and alone
     # (b) the first thing on the page, where even a short first paragraph ('山高为嵩。') follows a headline;
     # (c) right after an article that closed with its credit, or after stray short lines
     nothing_yet = _nothing_yet(current, lines)
-    if nothing_yet and next_block is not None and len(block) == 1 and _reads_as_body(lines[next_block[0]]):
+    if nothing_yet and next_block is not None and alone and _reads_as_body(lines[next_block[0]]):
         return True
     if (nothing_yet or (current is not None and current.closed)) and body_follows:
         return True
