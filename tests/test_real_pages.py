@@ -255,3 +255,31 @@ def test_quoted_speech_opening_a_page_is_its_lead_not_its_headline():
     (article,) = page(text).articles
     assert article.title is None
     assert article.text.startswith("“你们看")
+
+
+@pytest.mark.parametrize(
+    ("page_text", "title"),
+    [
+        # an outlet's name before the role words: a byline, not a headline
+        (f"河南经济报 记者 刘海林 通讯员 杜慧欣\n{BODY}\n", None),
+        # a headline may end asking, and a subhead may stand between it and the text
+        (f"首页 > 专题 > 平安建设\n\n“三零”创建是什么?\n\n零上访/零事故/零案件\n\n{BODY}\n", "“三零”创建是什么？"),
+        # a blog's account name between headline and text
+        (f"【五星支部创建】观摩比拼亮成效 凝心聚力创“五星”\n\n王屯乡\n\n{BODY}\n", "观摩比拼亮成效 凝心聚力创“五星”"),
+        # a content farm's clickbait tag glued to the headline
+        (f"当前热议!西平县：创“生态宜居星”换来乡村新容颜\n2022-10-14 09:00:22 来源: 中国搜索\n\n{BODY}\n", "西平县：创“生态宜居星”换来乡村新容颜"),
+        # a column tag in brackets, quotes and all
+        (f"【对标对表创“五星”】出山镇：争创“五星”支部\n\n{BODY}\n", "出山镇：争创“五星”支部"),
+        # the headline printed above the breadcrumb, bullets before the site's menu
+        (
+            f"• 主管:河南广播电视台   主办:河南电影电视制作集团\n  • 设为首页\n  • 河南县域经济网\n\n城市新闻:\n\n"
+            f"永城市条河乡:创建“平安文明村” 百姓心头乐开花\n\n首页 > 三农 > 正文\n\n日期:2017-12-27 14:27:07 来源:大河网\n\n{BODY}\n",
+            "永城市条河乡：创建“平安文明村”百姓心头乐开花",
+        ),
+        # a series overline is not a headline of its own
+        (f"乡村振兴影像记——\n\n{BODY}\n", None),
+    ],
+)
+def test_headlines_on_pages_from_other_templates(page_text, title):
+    articles = page(page_text).articles
+    assert [a.title for a in articles if a.kind == "article"] == [title]

@@ -66,6 +66,7 @@ class ChromeRules:
     credit_words: frozenset[str]
     unit_credit: re.Pattern[str]
     header_name: str
+    header_max_lines: int
     place_list: PlaceList
     banner_name: str
     duplicate: Duplicates
@@ -147,6 +148,7 @@ def chrome_rules() -> ChromeRules:
         credit_words=frozenset(data.strings("byline_roles")) | {"摄", "摄影", "文图", "文/图"},
         unit_credit=data.regex("unit_credit"),
         header_name=data.text("header_before_breadcrumb"),
+        header_max_lines=data.integer("header_max_lines"),
         place_list=PlaceList(
             place_list.regex("separator"),
             place_list.integer("min_items"),
@@ -198,7 +200,8 @@ def _trim_stamps(lines: list[str], rules: ChromeRules) -> dict[int, tuple[str, s
     return stamps
 
 
-def _line_rule(line: str, rules: ChromeRules) -> str | None:
+def _line_rule(written: str, rules: ChromeRules) -> str | None:
+    line = written.lstrip("•·▪◆■ \t")  # a list bullet in front of a menu entry or a date line
     # A paragraph is tested only as a list of places (navigation runs long); testing it against every
     # rule would cost more than the rest of splitting.
     short = len(line) <= rules.line_max_chars
@@ -270,15 +273,16 @@ def _is_tag_list(line: str, rules: ChromeRules) -> bool:
 
 
 def _header_before_breadcrumb(numbered: list[tuple[int, str]], removed: dict[int, str], rules: ChromeRules) -> None:
-    """Lines above the first breadcrumb are the site's header (logo, company name), not news."""
+    """A line or two above a breadcrumb that opens the page are the site's header (logo, company name), not
+    news. Further down, what stands above a breadcrumb may be the headline itself (some sites print it first)."""
     breadcrumbs = [n for n, name in removed.items() if name == "breadcrumb"]
     if not breadcrumbs:
         return
     first = min(breadcrumbs)
-    for n, _ in numbered:
-        if n >= first:
-            break
-        removed.setdefault(n, rules.header_name)
+    above = [n for n, _ in numbered if n < first]
+    if len(above) <= rules.header_max_lines:
+        for n in above:
+            removed.setdefault(n, rules.header_name)
 
 
 def _headline_strip(numbered: list[tuple[int, str]], removed: dict[int, str], rules: ChromeRules) -> None:

@@ -56,8 +56,10 @@ def page_patterns() -> PagePatterns:
     suffixes = "|".join(map(re.escape, sorted(data.strings("place_suffixes"), key=len, reverse=True)))
     headline = data.section("headline")
     return PagePatterns(
-        # A byline line: optional box mark and outlet name, then a role word, then names.
-        byline=re.compile(rf"^[□■◇◆]?\s*[^\s，。]{{0,12}}?({role_alt})(\s|$|[\u4e00-\u9fff]{{2,4}}(\s|$))"),
+        # A byline line: optional box mark and outlet name ('河南经济报 记者 …'), then a role word, then names.
+        byline=re.compile(
+            rf"^[□■◇◆]?\s*([^\s，。]{{2,12}}\s+)?[^\s，。]{{0,12}}?({role_alt})(\s|$|[\u4e00-\u9fff]{{2,4}}(\s|$))"
+        ),
         unit_credit=data.regex("unit_credit"),
         roles=re.compile(role_alt),
         news_lead=data.regex("news_lead"),
@@ -178,7 +180,8 @@ def is_headline_shaped(line: str) -> bool:
     shape = page_patterns().headline
     return (
         shape.min_chars <= len(line) <= shape.max_chars
-        and not _SENTENCE_PUNCT.search(line)
+        and not _SENTENCE_PUNCT.search(line[:-1])  # a headline may end asking or exclaiming: '“三零”创建是什么？'
+        and not line.endswith(("。", "——", "—"))  # '乡村振兴影像记——' leads into a headline, it is none
         and not _TRAILING_COMMA.search(line)
         and not is_byline(line)
         and not is_news_lead(line)
@@ -433,6 +436,8 @@ def _headline_at(blocks: list[list[int]], index: int, lines: list[str], current:
     if _lead_follows(_lines_after(blocks, index), lines):
         return True
     next_block = blocks[index + 1] if index + 1 < len(blocks) else None
+    if next_block is not None and index + 2 < len(blocks) and _is_aside(next_block, lines):
+        next_block = blocks[index + 2]  # an account name or subhead between headline and text: look past it
     # A headline broken in two is one headline: the block is the headline alone either way.
     alone = len(block) == 1 or (len(block) == 2 and _continues_headline(line, lines[block[1]]))
     body_follows = next_block is not None and _is_body(next_block, lines) and alone
@@ -449,6 +454,15 @@ def _headline_at(blocks: list[list[int]], index: int, lines: list[str], current:
     # (e) the first thing on the page, run straight into its first paragraph with no blank line between;
     # a first line of quoted speech ('“你们看，现在俺们村路宽了……”') is the lead, not a headline
     return nothing_yet and len(block) > 1 and _reads_as_body(lines[block[1]]) and "，" not in line
+
+
+def _is_aside(block: list[int], lines: list[str]) -> bool:
+    """One short line that is not a sentence: '王屯乡' (a blog's account), '零上访/零事故/零案件' (a subhead)."""
+    return (
+        len(block) == 1
+        and len(lines[block[0]]) <= page_patterns().headline.kicker_max_chars
+        and not _SENTENCE_END.search(lines[block[0]])
+    )
 
 
 def _nothing_yet(current: Item | None, lines: list[str]) -> bool:
