@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "query",
         metavar="QUERY",
-        help='e.g. 红色物业 city:漯河 -脱贫 "五星 支部" value>=1000000 '
+        help='e.g. 红色物业 city:漯河 -脱贫 "五星 支部" value>=1000000 date:2023-05 '
         "(a query that starts with - goes after --: search -- -脱贫)",
     )
 

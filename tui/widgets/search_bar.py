@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
-PLACEHOLDER = 'search: words  "a phrase"  -exclude  city:漯河  program:红色物业  unit:万元  value>=1000000'
+PLACEHOLDER = 'search: words  "a phrase"  -exclude  city:漯河  program:红色物业  unit:万元  value>=1000000  date:2023-05'
 
 
 class SearchBar(Input):
