@@ -6,6 +6,7 @@ documented in ``article-json.md`` (plus a few added fields, which the document a
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
@@ -114,9 +115,14 @@ class StarCount:
     tier: int
     count: int
     text: str
+    plan: bool = False  # a goal (拟创建“五星”支部的6个村), never to be added to what was achieved
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Written only when true: an achieved tally keeps the documented {tier, count, text} shape.
+        data = asdict(self)
+        if not self.plan:
+            del data["plan"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StarCount:
@@ -241,6 +247,16 @@ def stable_id(source: str, first_line: int, span_text: str) -> str:
     """Same source text gives the same id on every run and machine."""
     digest = hashlib.sha256(f"{source}\n{first_line}\n{span_text}".encode())
     return digest.hexdigest()[:16]
+
+
+def iso_date(year: int, month: int, day: int) -> str | None:
+    """``YYYY-MM-DD`` for a real day of a plausible news year (``Article.published``), else None."""
+    if not 1900 <= year <= 2100:
+        return None
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def text_sha256(raw: str) -> str:

@@ -78,7 +78,11 @@ def extract_text(raw: str, source: str, path: str = "", encoding: str = "utf-8")
     lines = [r.text for r in repaired]
     split = split_lines(lines)
     year = meta.page_year(lines)
-    articles = [build_article(item, split, lines, repaired, raw_lines, source, year) for item in split.items]
+    ends = [0] + [item.last_line for item in split.items]
+    articles = [
+        build_article(item, split, lines, repaired, raw_lines, source, year, after=ends[i])
+        for i, item in enumerate(split.items)
+    ]
     # Damage decoding worked around (``utf-8+truncated-utf8``) concerns every article of the page.
     decoding = encoding.split("+")[1:]
     for article in articles:
@@ -103,7 +107,9 @@ def build_article(
     raw_lines: list[str],
     source: str,
     year: int | None,
+    after: int = 0,
 ) -> Article:
+    """The article of ``item``; ``after`` is the last line of the item before it (0 for the first)."""
     span_raw = "\n".join(raw_lines[item.first_line - 1 : item.last_line])
     fired: Counter = Counter()
     lost: list[str] = []
@@ -125,24 +131,26 @@ def build_article(
         first_line=item.first_line,
         last_line=item.last_line,
         kind=item.kind,
-        title=_title(item, split, lines),
+        title=_title(item, split, lines, after),
         authors=authors,
-        published=published_date(lines, split.chrome, item.first_line, item.last_line),
+        published=published_date(split.chrome, item.first_line, item.last_line),
         dates=meta.find_dates(text, year),
         repairs=_repair_names(fired) + lost,
         text=text,
     )
 
 
-def _title(item: Item, split: Split, lines: list[str]) -> str | None:
-    """The headline; failing one, the ``原标题:`` line in or just above the item, which repeats it."""
+def _title(item: Item, split: Split, lines: list[str], after: int) -> str | None:
+    """The headline; failing one, the ``原标题:`` line in the item or between it and the item before,
+    which repeats it."""
     if item.title_line:
         rest = lines[item.title_rest] if item.title_rest else ""
         return meta.clean_title(lines[item.title_line] + rest)
     if item.kind != "article":
         return None
+    named_by = meta.title_from_rule()
     for removed in split.removed:
-        if removed.reason == "original title" and item.first_line - 3 <= removed.line <= item.last_line:
+        if removed.reason == named_by and after < removed.line <= item.last_line:
             return meta.original_title(removed.text)
     return None
 

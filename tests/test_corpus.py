@@ -50,7 +50,7 @@ def test_no_page_is_one_kept_back_for_independent_evaluation(root, held_out):
 @pytest.mark.slow  # extracts every page
 def test_the_corpus_covers_many_sites(corpus):
     assert len(page_names()) >= 78
-    assert len(corpus.pages) == len(page_names())  # every page was read and extracted
+    assert len(corpus.pages) == len(page_names())
     assert len({page.site for page in corpus.pages}) >= 70
 
 

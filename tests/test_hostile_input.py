@@ -43,6 +43,14 @@ def _title_as_number(data):
     next(iter(data["articles"].values()))["title"] = 12
 
 
+def _published_as_number(data):
+    next(iter(data["articles"].values()))["published"] = 20230501
+
+
+def _region_as_list(data):
+    next(iter(data["articles"].values()))["region"] = []
+
+
 def _figure_value_as_text(data):
     article = next(row for row in data["articles"].values() if row["figures"])
     article["figures"][0]["value"] = "一百"
@@ -56,7 +64,7 @@ def _tier_as_text(data):
 @pytest.mark.parametrize(
     "damage",
     [_no_page, _figures_as_text, _word_id, _keywords_as_text, _a_number_in_the_keywords, _title_as_number,
-     _figure_value_as_text, _tier_as_text],
+     _published_as_number, _region_as_list, _figure_value_as_text, _tier_as_text],
 )
 @pytest.mark.parametrize("command", [["stats"], ["search", "五星"], ["export", "-o", "OUT"]])
 def test_a_hostile_row_gives_one_line_naming_it(library, tmp_path, capsys, damage, command):

@@ -284,6 +284,11 @@ def test_h1_the_title_repeats_wins_over_a_logo_h1():
     assert _text("<title>驿城区召开推进会_西平县人民政府</title>", body).split("\n")[0] == "驿城区召开推进会"
 
 
+def test_a_logo_h1_never_wins_over_the_title_s_headline():
+    body = "<h1 class='logo'>大河网</h1><h2>驿城区召开推进会</h2>" + ARTICLE
+    assert _text("<title>驿城区召开推进会_大河网</title>", body).split("\n")[0] == "驿城区召开推进会"
+
+
 @pytest.mark.parametrize(
     "head, body, date",
     [

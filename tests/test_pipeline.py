@@ -40,7 +40,7 @@ def test_every_nonblank_raw_line_is_in_one_item_or_removed_with_a_reason(pages):
 def test_boilerplate_is_removed_and_named(pages):
     reasons = {r.line: r.reason for r in pages["001_16e4797a334fea6c.txt"].removed}
     assert reasons == {
-        1: "unrelated header line",
+        1: "stray line outside the articles",  # the site's header: a company name above the breadcrumb
         3: "breadcrumb",
         51: "page control",
         52: "list of place names",

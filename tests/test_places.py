@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from five_star.store.extraction.gazetteer import NameIndex
 from five_star.store.extraction.places import (
-    contradicting_places,
     gazetteer,
     resolve_page_places,
     resolve_places,
@@ -16,6 +15,7 @@ from five_star.store.extraction.places import (
 )
 from five_star.store.model import Article
 from five_star.store.pipeline import extract_text
+from five_star.store.query.browse import contradicting_places
 from five_star.store.resources import ResourceError
 
 

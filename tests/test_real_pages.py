@@ -283,3 +283,56 @@ def test_quoted_speech_opening_a_page_is_its_lead_not_its_headline():
 def test_headlines_on_pages_from_other_templates(page_text, title):
     articles = page(page_text).articles
     assert [a.title for a in articles if a.kind == "article"] == [title]
+
+
+def test_a_body_line_that_holds_a_date_is_text_not_the_page_s_date():
+    for line in ("2023年5月26日全县召开五星支部创建推进会", "截至2023年5月26日全县共完成投资三亿元"):
+        (article,) = page(f"出山镇“五星”支部创建见闻\n\n{BODY}\n{line}\n").articles
+        assert article.published is None
+        assert line in article.text
+
+
+@pytest.mark.parametrize("slogan", ["美丽乡村 幸福社区 新风貌", "出山镇 张庄村 新变化"])
+def test_spaced_phrases_under_a_headline_are_no_byline(slogan):
+    (article,) = page(f"出山镇“五星”支部创建见闻\n\n{slogan}\n\n{BODY}\n").articles
+    assert article.authors == []
+
+
+def test_a_kicker_that_a_headline_repeats_is_no_headline_strip():
+    text = f"漯河五星支部创建专题\n漯河五星支部创建专题：全市一百个支部获评五星\n\n本报记者 王远\n\n{BODY}\n"
+    (article,) = page(text).articles
+    assert article.title == "漯河五星支部创建专题：全市一百个支部获评五星"
+
+
+def test_a_headline_printed_above_its_breadcrumb_is_kept():
+    (article,) = page(f"出山镇五星支部创建见闻\n首页 > 三农 > 正文\n{BODY}\n").articles
+    assert article.title == "出山镇五星支部创建见闻"
+
+
+def test_related_reading_ends_where_the_next_article_begins():
+    second = "盆尧镇党委坚持党建引领，今年新建冷库3座，带动200多名群众在家门口就业，村集体经济收入突破80万元。"
+    text = f"出山镇“五星”支部创建见闻\n\n{BODY}\n\n相关阅读\n漯河市召开推进会\n\n盆尧镇：党建引领乡村振兴\n\n{second}\n"
+    result = page(text)
+    assert [a.title for a in result.articles] == ["出山镇“五星”支部创建见闻", "盆尧镇：党建引领乡村振兴"]
+    assert {r.text: r.reason for r in result.removed} == {"相关阅读": "related reading", "漯河市召开推进会": "related reading"}
+
+
+def test_original_title_in_brackets_names_the_article():
+    (article,) = page(f"【原标题】：出山镇：支部过硬 产业兴旺\n\n{BODY}\n").articles
+    assert article.title == "出山镇：支部过硬 产业兴旺"
+
+
+def test_a_headline_of_four_spaced_phrases_is_no_tag_list():
+    (article,) = page(f"党建引领 产业兴旺 乡村振兴 共同富裕\n\n{BODY}\n").articles
+    assert article.title == "党建引领 产业兴旺 乡村振兴 共同富裕"
+
+
+def test_a_page_number_in_a_source_line_does_not_cancel_the_date():
+    text = f"出山镇“五星”支部创建见闻\n2023-05-26 来源：河南日报 2/3版\n\n{BODY}\n"
+    (article,) = page(text).articles
+    assert article.published == "2023-05-26"
+
+
+def test_footers_are_chrome_whatever_their_case():
+    result = page(f"出山镇“五星”支部创建见闻\n\n{BODY}\n\nCOPYRIGHT © 2023 西平县人民政府\n")
+    assert [r.reason for r in result.removed] == ["site footer"]

@@ -21,7 +21,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from five_star.store.extraction.gazetteer import (
     Gazetteer,
@@ -36,6 +35,9 @@ from five_star.store.model import Place
 from five_star.store.resources import derived, place_rules
 
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
+# Mentions are ordered by (piece, offset) packed in one number: a piece may run to the longest page a
+# reader accepts (8 MiB of text on one line), so an offset never reaches into the next piece.
+_PIECE_SPAN = 10**9
 
 
 @dataclass(frozen=True)
@@ -355,7 +357,7 @@ def _resolve_villages(
             if len(codes) == 1 and _village_starts_here(
                 piece.view, start, run.end - len(run.anchor), codes[0], gaz, spec.village_min_core
             ):
-                found.append(_Found(codes[0], piece.weight(start), piece.kind == "banner", run.piece * 10**5 + start))
+                found.append(_Found(codes[0], piece.weight(start), piece.kind == "banner", run.piece * _PIECE_SPAN + start))
                 break
     return found
 
@@ -395,7 +397,7 @@ def _unique_villages(pieces: list[_Piece], runs: list[_VillageRun], gaz: Gazette
             and _village_starts_here(piece.view, start, run.end - len(run.anchor), code, gaz, spec.unique_village_min_core)
             and not _elsewhere_before(piece.view, start, gaz)
         ):
-            found.append(_Found(code, piece.weight(start), piece.kind == "banner", run.piece * 10**5 + start))
+            found.append(_Found(code, piece.weight(start), piece.kind == "banner", run.piece * _PIECE_SPAN + start))
     return found
 
 
@@ -452,7 +454,7 @@ def _province_title(pieces: list[_Piece], found: list[_Found]) -> bool:
     """The title names the province (河南, 全省) and no Henan place: 河南：“五星”支部建设两年见实效."""
     if not pieces or pieces[0].kind != "title":
         return False
-    in_title = any(f.order < 10**5 for f in found)
+    in_title = any(f.order < _PIECE_SPAN for f in found)
     return not in_title and any(word in pieces[0].view for word in mention_rules().province_title_words)
 
 
@@ -517,7 +519,7 @@ def _read(text: str, title: str | None, gaz: Gazetteer) -> _Reading:
     for index, piece in enumerate(pieces):
         for start, end, written in _scan(piece.view, gaz):
             mentions.append(
-                Mention(index, start, end, written, piece.weight(start), piece.kind == "banner", index * 10**5 + start)
+                Mention(index, start, end, written, piece.weight(start), piece.kind == "banner", index * _PIECE_SPAN + start)
             )
 
     found, waiting = _resolve_city_county(mentions, gaz)
@@ -599,18 +601,3 @@ def resolve_page_places(items: Iterable[tuple[str, str | None]]) -> list[PlaceRe
 
 # ---------------------------------------------------------------------------------------------------
 # Checking an article's places against its city
-
-
-class Located(Protocol):
-    """What ``contradicting_places`` reads of an article."""
-
-    city: str | None
-    places: list[Place]
-
-
-def contradicting_places(article: Located) -> list[Place]:
-    """County-level places (counties, districts, county-level cities, zones) in another city than the
-    article's: a study tour to 兰考 is fine, but the reader should see it next to the city it contradicts."""
-    if article.city is None:
-        return []
-    return [p for p in article.places if p.level == "county" and p.city != article.city]

@@ -28,6 +28,8 @@ _ARTICLE_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "kind": ((str,), False),
     "title": ((str, _NONE), False),
     "city": ((str, _NONE), False),
+    "published": ((str, _NONE), False),
+    "region": ((str,), False),
     "text": ((str,), False),
 }
 _NESTED_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
@@ -132,7 +134,7 @@ def _looks_sound(doc_id: str, row: dict[str, Any]) -> bool:
     Raises ``TypeError`` for a list of texts holding something else (``"".join`` checks it at C speed).
     """
     get = row.get
-    title, city = get("title"), get("city")
+    title, city, published = get("title"), get("city"), get("published")
     if not (
         doc_id.isdigit()
         and type(get("page")) is str
@@ -144,6 +146,8 @@ def _looks_sound(doc_id: str, row: dict[str, Any]) -> bool:
         and type(get("text", "")) is str
         and (title is None or type(title) is str)
         and (city is None or type(city) is str)
+        and (published is None or type(published) is str)
+        and type(get("region", "")) is str
     ):
         return False
     for name in _STRING_LISTS:

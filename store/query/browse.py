@@ -22,7 +22,7 @@ from typing import NamedTuple
 from five_star.store.library.library import Library
 from five_star.store.library.storage import gc_paused
 from five_star.store.locations import cache_dir
-from five_star.store.model import REGIONS, Article
+from five_star.store.model import REGIONS, Article, Place
 
 UNLOCATED = REGIONS["unknown"]
 """Group for articles whose city could not be resolved."""
@@ -68,6 +68,14 @@ class Summary(NamedTuple):
         return cls(
             article.id, article.city, tuple(article.programs), article.label, article.kind, article.source, article.region
         )
+
+
+def contradicting_places(article: Article) -> list[Place]:
+    """County-level places (counties, districts, county-level cities, zones) in another city than the
+    article's: a study tour to 兰考 is fine, but the reader should see it next to the city it contradicts."""
+    if article.city is None:
+        return []
+    return [p for p in article.places if p.level == "county" and p.city != article.city]
 
 
 def city_key(article: Article | Summary) -> str:

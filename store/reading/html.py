@@ -16,12 +16,12 @@ The text handed on is what the library stores and ``reindex`` re-extracts, so it
 from __future__ import annotations
 
 import codecs
-import datetime
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from five_star.store.model import iso_date
 from five_star.store.reading.read import decode_page_bytes
 
 HtmlElement = Any  # lxml.html.HtmlElement: lxml ships no type stubs, so its elements go untyped
@@ -86,7 +86,6 @@ _SITE_SUFFIX_ROUNDS = 3  # '标题_新闻_网易' carries a section and a site
 _DATE_METAS = ("article:published_time", "og:published_time", "pubdate", "publishdate", "publish_date", "datepublished")
 _ISO_DATE = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})(?!\d)|^\s*(\d{4})(\d{2})(\d{2})(?!\d)")
 # Bounds fixed, not relative to today: the stored text must come out the same on every reindex.
-_EARLIEST_YEAR, _LATEST_YEAR = 1990, 2099
 
 
 @dataclass
@@ -167,14 +166,17 @@ def find_headline(tree: HtmlElement) -> str | None:
     """``<h1>`` (the one the ``<title>`` repeats, when a logo is an ``<h1>`` too), else the ``<title>`` without
     the site's name, else the title in the page's meta tags (as trafilatura reads them)."""
     title = _clean(" ".join(tree.xpath("/html/head/title//text()")))
+    headline_part = strip_site_name(title) if title else ""
     h1s = [text for text in (_clean(h.text_content()) for h in tree.iter("h1")) if text]
-    in_title = [text for text in h1s if text in title]
+    in_title = [text for text in h1s if text in headline_part]
     if in_title:
         return max(in_title, key=len)
-    if h1s:
-        return h1s[0]
-    if title:
-        return strip_site_name(title)
+    # An <h1> that is the site's name the <title> ends with is the logo, not the headline.
+    not_logo = [text for text in h1s if not (text in title and text not in headline_part)]
+    if not_logo:
+        return not_logo[0]
+    if headline_part:
+        return headline_part
     from trafilatura.metadata import examine_meta  # lazy: only HTML pages need trafilatura
 
     guessed = examine_meta(tree).title  # og:title, twitter:title, <meta name="title">: the page's own tags
@@ -197,7 +199,7 @@ def strip_site_name(title: str) -> str:
 def find_published(tree: HtmlElement) -> str | None:
     """ISO date from the page's metadata: meta tags, ``<time datetime>``, WeChat's ``#publish_time``."""
     for value in _date_candidates(tree):
-        date = iso_date(value)
+        date = _date_of(value)
         if date:
             return date
     return None
@@ -218,16 +220,12 @@ def _date_candidates(tree: HtmlElement) -> Iterator[str]:
         yield element.text_content()
 
 
-def iso_date(value: str) -> str | None:
+def _date_of(value: str) -> str | None:
     match = _ISO_DATE.match(value)
     if not match:
         return None
     year, month, day = (int(g) for g in (match.group(1, 2, 3) if match.group(1) else match.group(4, 5, 6)))
-    try:
-        date = datetime.date(year, month, day)
-    except ValueError:
-        return None
-    return date.isoformat() if _EARLIEST_YEAR <= year <= _LATEST_YEAR else None
+    return iso_date(year, month, day)
 
 
 # --- main text --------------------------------------------------------------------------------------------

@@ -38,6 +38,9 @@ _HTML_TAG = re.compile(
 # Named and numeric references with their semicolon; html.unescape alone would also turn a bare '&copy' into ©.
 _HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _SPACE_RUN = re.compile(r"  +")
+# What a reference may spell but a line may not hold: line breaks (&#10; would split the line, and line
+# numbers must match the source), other control characters, and the marks that reorder text on screen.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def strip_html_tags(line: str) -> tuple[str, int]:
@@ -47,7 +50,7 @@ def strip_html_tags(line: str) -> tuple[str, int]:
     if "<" not in line and "&" not in line:
         return line, 0
     line, tags = _HTML_TAG.subn(lambda m: " " if m.group("block") else "", line)
-    line, entities = _HTML_ENTITY.subn(lambda m: html.unescape(m.group(0)), line)
+    line, entities = _HTML_ENTITY.subn(lambda m: _UNSAFE.sub(" ", html.unescape(m.group(0))), line)
     if tags:
         line = _SPACE_RUN.sub(" ", line).strip(" ")
     return line, tags + entities

@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from five_star.store.model import iso_date
 from five_star.store.resources import Spec, derived, page_rules
 
 _TAG_SEPARATOR = re.compile(r"[\s#＃_]+")
+_DATE_LINE_FILLER = re.compile(r"[\s|｜/·•:：\d-]+")
 _DIGITS = re.compile(r"\d{4}")
 _CLAUSE_PUNCT = re.compile(r"[，。！？；,;!?]")
-_MONTH_DAY = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*[-/月]\s*(3[01]|[12]\d|0?[1-9])\s*日?(?![\d:])")
+_MONTH_DAY = re.compile(r"(?<![\d./])(1[0-2]|0?[1-9])\s*[-月]\s*(3[01]|[12]\d|0?[1-9])\s*日?(?![\d:/])")
 _FULL_DATE = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})(?!\d)\s*日?"
 )
@@ -54,19 +56,25 @@ class ChromeRules:
     prefixes: list[tuple[re.Pattern[str], str]]
     date_line: str
     date_line_max_chars: int
+    date_line_bare_chars: int
+    date_line_labelled_chars: int
+    date_line_labels: re.Pattern[str]
     published_from: frozenset[str]
     related_marker: re.Pattern[str]
     related_max_chars: int
     related_name: str
+    closing: frozenset[str]
+    body_min_chars: int
     strip_name: str
     strip_lookahead: int
+    strip_min_chars: int
+    strip_headline_chars: tuple[int, int]
     tag_min_tokens: int
+    tag_joined_min_tokens: int
     tag_max_chars: int
     tag_name: str
     credit_words: frozenset[str]
     unit_credit: re.Pattern[str]
-    header_name: str
-    header_max_lines: int
     place_list: PlaceList
     banner_name: str
     duplicate: Duplicates
@@ -89,7 +97,7 @@ def _alternatives(pattern: str) -> list[str]:
         if char == "\\":
             i += 1
         elif char == "[":
-            i = pattern.index("]", i + 2)  # a class may start with ']' or '^]'; its end is the next ']'
+            i = _class_end(pattern, i)
         elif char == "(":
             depth += 1
         elif char == ")":
@@ -101,17 +109,29 @@ def _alternatives(pattern: str) -> list[str]:
     return [*parts, pattern[start:]]
 
 
+def _class_end(pattern: str, start: int) -> int:
+    """The index of the ']' closing the character class opened at ``start``."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1  # a ']' first in a class is a member, not its end
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i
+
+
 def _any_rule(patterns: list[re.Pattern[str]]) -> AnyRule:
     anchored = [p for p in patterns if all(alt.startswith("^") for alt in _alternatives(p.pattern))]
     try:
-        joined = re.compile("|".join(f"(?:{p.pattern})" for p in anchored) or "(?!)")
+        joined = re.compile("|".join(f"(?:{p.pattern})" for p in anchored) or "(?!)", re.I)
     except re.error:  # a rule with a global flag such as (?i) cannot be joined: try every rule in turn
         return AnyRule(re.compile("(?!)"), patterns)
     return AnyRule(joined, [p for p in patterns if p not in anchored])
 
 
 def _named_patterns(rules: list[Spec]) -> list[tuple[re.Pattern[str], str]]:
-    return [(rule.regex("pattern"), rule.text("name")) for rule in rules]
+    return [(rule.regex("pattern", re.I), rule.text("name")) for rule in rules]
 
 
 def _duplicates(spec: Spec) -> Duplicates:
@@ -136,19 +156,28 @@ def chrome_rules() -> ChromeRules:
         prefixes=_named_patterns(data.sections("chrome_prefixes")),
         date_line=date_line.text("name"),
         date_line_max_chars=date_line.integer("max_chars"),
+        date_line_bare_chars=date_line.integer("bare_chars"),
+        date_line_labelled_chars=date_line.integer("labelled_chars"),
+        date_line_labels=date_line.regex("labels"),
         published_from=frozenset(data.strings("published_from")),
         related_marker=related.regex("marker"),
         related_max_chars=related.integer("max_chars"),
         related_name=related.text("name"),
+        closing=frozenset(data.strings("closes_article")),
+        body_min_chars=data.integer("body_min_chars"),
         strip_name=data.section("headline_strip").text("name"),
         strip_lookahead=data.section("headline_strip").integer("opening_lines"),
+        strip_min_chars=data.section("headline_strip").integer("min_chars"),
+        strip_headline_chars=(
+            data.section("headline_strip").integer("headline_min_chars"),
+            data.section("headline_strip").integer("headline_max_chars"),
+        ),
         tag_min_tokens=tags.integer("min_tokens"),
+        tag_joined_min_tokens=tags.integer("joined_min_tokens"),
         tag_max_chars=tags.integer("max_token_chars"),
         tag_name=tags.text("name"),
         credit_words=frozenset(data.strings("byline_roles")) | {"摄", "摄影", "文图", "文/图"},
         unit_credit=data.regex("unit_credit"),
-        header_name=data.text("header_before_breadcrumb"),
-        header_max_lines=data.integer("header_max_lines"),
         place_list=PlaceList(
             place_list.regex("separator"),
             place_list.integer("min_items"),
@@ -164,19 +193,22 @@ def chrome_rules() -> ChromeRules:
 class Chrome:
     removed: dict[int, str]  # line → rule name, for whole lines taken out
     stamps: dict[int, tuple[str, str]]  # line → (stamp text, rule name), for prefixes trimmed off a line
+    trimmed: dict[int, str]  # line → what is left of it once its stamp is off: text
+    dates: list[tuple[int, str]]  # (line, ISO date) of every line a date-bearing rule took out, in order
+    stated_days: set[tuple[int, int]]  # (month, day) a date-bearing line states without a year
 
 
-def find_chrome(lines: list[str]) -> Chrome:
-    """The chrome of a page. Trims prefix stamps off ``lines`` in place (the rest of the line is text)."""
+def find_chrome(raw_lines: list[str]) -> Chrome:
+    """The chrome of a page (``raw_lines[0]`` unused). Stamps trimmed off a line are in ``Chrome.trimmed``."""
     rules = chrome_rules()
-    stamps = _trim_stamps(lines, rules)
+    stamps, trimmed = _trim_stamps(raw_lines, rules)
+    lines = [trimmed.get(n, line) for n, line in enumerate(raw_lines)]
     removed: dict[int, str] = {}
     numbered = [(n, line) for n, line in enumerate(lines) if n and line]
     for n, line in numbered:
         name = _line_rule(line, rules)
         if name:
             removed[n] = name
-    _header_before_breadcrumb(numbered, removed, rules)
     _headline_strip(numbered, removed, rules)
     _related_reading(lines, removed, rules)
     if any(line.startswith("## ") for _, line in numbered):
@@ -185,19 +217,31 @@ def find_chrome(lines: list[str]) -> Chrome:
                 removed.setdefault(n, rules.banner_name)
     removed.update({n: reason for n, reason in find_duplicates(lines).items() if n not in removed})
     removed.update({n: reason for n, reason in _repeated_short_lines(lines, rules).items() if n not in removed})
-    return Chrome(removed, stamps)
+    dated = sorted(
+        [(n, lines[n]) for n, name in removed.items() if name in rules.published_from]
+        + [(n, stamp) for n, (stamp, name) in stamps.items() if name in rules.published_from]
+    )
+    dates = [(n, date) for n, date in ((n, full_date(text)) for n, text in dated) if date]
+    days = {
+        (int(m.group(1)), int(m.group(2)))
+        for _, text in dated
+        if full_date(text) is None
+        for m in _MONTH_DAY.finditer(text)
+    }
+    return Chrome(removed, stamps, trimmed, dates, days)
 
 
-def _trim_stamps(lines: list[str], rules: ChromeRules) -> dict[int, tuple[str, str]]:
+def _trim_stamps(lines: list[str], rules: ChromeRules) -> tuple[dict[int, tuple[str, str]], dict[int, str]]:
     stamps: dict[int, tuple[str, str]] = {}
-    for n, line in enumerate(lines):
+    trimmed: dict[int, str] = {}
+    for n, line in enumerate(lines[1:], start=1):
         for pattern, name in rules.prefixes:
-            match = pattern.match(line) if n else None
+            match = pattern.match(line)
             if match and match.end() < len(line):
                 stamps[n] = (match.group(0).strip(), name)
-                lines[n] = line[match.end() :]
+                trimmed[n] = line[match.end() :]
                 break
-    return stamps
+    return stamps, trimmed
 
 
 def _line_rule(written: str, rules: ChromeRules) -> str | None:
@@ -228,23 +272,22 @@ def is_date_line(line: str) -> bool:
     match = _FULL_DATE.search(line)
     if not match:
         return False
-    rest = (line[: match.start()] + " " + line[match.end() :]).strip()
-    return len(re.sub(r"[\s|｜/·•:：\d-]+", "", rest)) <= 24
+    rules = chrome_rules()
+    rest = _DATE_LINE_FILLER.sub("", line[: match.start()] + line[match.end() :])
+    if len(rest) <= rules.date_line_bare_chars:  # '2023年03月24日 17:50 观财经'
+        return True
+    # '2024年12月03日09:07 来源：农民日报': longer only with the words of a date line; a sentence around a
+    # date ('2023年5月26日全县召开推进会') has none of them
+    return len(rest) <= rules.date_line_labelled_chars and bool(rules.date_line_labels.search(rest))
 
 
 def full_date(text: str) -> str | None:
     """The first valid full date in ``text``, as ISO ``YYYY-MM-DD``."""
     for match in _FULL_DATE.finditer(text):
-        year, month, day = (int(match.group(k)) for k in ("year", "month", "day"))
-        if 1 <= month <= 12 and 1 <= day <= _days_in(year, month):
-            return f"{year:04d}-{month:02d}-{day:02d}"
+        date = iso_date(*(int(match.group(k)) for k in ("year", "month", "day")))
+        if date:
+            return date
     return None
-
-
-def _days_in(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _is_place_list(line: str, spec: PlaceList) -> bool:
@@ -257,13 +300,13 @@ def _is_place_list(line: str, spec: PlaceList) -> bool:
 def _is_tag_list(line: str, rules: ChromeRules) -> bool:
     """'五星 支部 党建 乡村振兴', '#五星支部# #党建#' or 'A_B_C': keywords a platform shows with a post.
 
-    Words joined by '_' are never a headline, so three of them suffice; spaced words need one more
-    (a headline may be three spaced phrases: '党建引领 产业兴旺 乡村振兴')."""
+    Words joined by '_' are never a headline, so three of them suffice; spaced words need more (a headline
+    may be three or four spaced phrases: '党建引领 产业兴旺 乡村振兴 共同富裕')."""
     if not _TAG_SEPARATOR.search(line):
         return False
     tokens = [t.strip("#＃") for t in _TAG_SEPARATOR.split(line) if t.strip("#＃")]
     return (
-        len(tokens) >= rules.tag_min_tokens - ("_" in line)
+        len(tokens) >= (rules.tag_joined_min_tokens if "_" in line else rules.tag_min_tokens)
         and all(len(t) <= rules.tag_max_chars for t in tokens)
         and not _CLAUSE_PUNCT.search(line)
         and not rules.credit_words.intersection(tokens)  # '记者 姬慧洋 通讯员 闫文博 摄' is a credit
@@ -272,26 +315,19 @@ def _is_tag_list(line: str, rules: ChromeRules) -> bool:
     )
 
 
-def _header_before_breadcrumb(numbered: list[tuple[int, str]], removed: dict[int, str], rules: ChromeRules) -> None:
-    """A line or two above a breadcrumb that opens the page are the site's header (logo, company name), not
-    news. Further down, what stands above a breadcrumb may be the headline itself (some sites print it first)."""
-    breadcrumbs = [n for n, name in removed.items() if name == "breadcrumb"]
-    if not breadcrumbs:
-        return
-    first = min(breadcrumbs)
-    above = [n for n, _ in numbered if n < first]
-    if len(above) <= rules.header_max_lines:
-        for n in above:
-            removed.setdefault(n, rules.header_name)
-
-
 def _headline_strip(numbered: list[tuple[int, str]], removed: dict[int, str], rules: ChromeRules) -> None:
     """An e-paper's line of every headline on the page, run together at the top: it holds a later line
     (the headline of the article below) and more. Only the page's first few lines are looked at."""
     opening = [(n, line) for n, line in numbered if n not in removed][: rules.strip_lookahead]
-    later = {line for _, line in numbered if 8 <= len(line) <= 50 and "。" not in line}
     for n, line in opening:
-        if len(line) > 20 and any(other in line and other != line for other in later):
+        if len(line) <= rules.strip_min_chars:
+            continue
+        later = (
+            other
+            for m, other in numbered
+            if m > n and m not in removed and rules.strip_headline_chars[0] <= len(other) <= rules.strip_headline_chars[1]
+        )
+        if any(other in line and other != line and "。" not in other for other in later):
             removed[n] = rules.strip_name
 
 
@@ -305,10 +341,17 @@ def _related_reading(lines: list[str], removed: dict[int, str], rules: ChromeRul
             while n < len(lines) and (
                 not lines[n] or (len(lines[n]) <= rules.related_max_chars and not re.search(r"[。！？]$", lines[n]))
             ):
+                if lines[n] and _heads_text(lines, n, rules):
+                    break  # a headline with its article under it: the list of links ended above it
                 if lines[n]:
                     removed.setdefault(n, rules.related_name)
                 n += 1
         n += 1
+
+
+def _heads_text(lines: list[str], n: int, rules: ChromeRules) -> bool:
+    following = next((line for line in lines[n + 1 :] if line), "")
+    return len(following) >= rules.body_min_chars
 
 
 def find_duplicates(lines: list[str]) -> dict[int, str]:
@@ -354,24 +397,15 @@ def _repeated_short_lines(lines: list[str], rules: ChromeRules) -> dict[int, str
     return repeats
 
 
-def published_date(lines: list[str], chrome: Chrome, first: int, last: int) -> str | None:
+def published_date(chrome: Chrome, first: int, last: int) -> str | None:
     """The page's own date for the item spanning ``first``–``last``: a date line inside its span, else the
     page's first date line. Dates in article text never count: only lines a date-bearing rule removed."""
-    rules = chrome_rules()
-    dated = sorted(
-        [(n, lines[n]) for n, name in chrome.removed.items() if name in rules.published_from]
-        + [(n, stamp) for n, (stamp, name) in chrome.stamps.items() if name in rules.published_from]
-    )
-    inside = [text for n, text in dated if first <= n <= last]
-    chosen = next(filter(None, map(full_date, inside + [text for _, text in dated])), None)
+    inside = [date for n, date in chrome.dates if first <= n <= last]
+    chosen = next(iter(inside or [date for _, date in chrome.dates]), None)
     if chosen is None:
         return None
     # A page's own 'date: 06-16' beside a full date for another day means the full one is something
     # else (an e-paper reader's today): two statements disagree, so neither is trusted.
-    month_day = (int(chosen[5:7]), int(chosen[8:10]))
-    for _, text in dated:
-        if full_date(text) is None:
-            for match in _MONTH_DAY.finditer(text):
-                if (int(match.group(1)), int(match.group(2))) != month_day:
-                    return None
+    if chrome.stated_days - {(int(chosen[5:7]), int(chosen[8:10]))}:
+        return None
     return chosen

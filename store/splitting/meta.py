@@ -15,6 +15,7 @@ from five_star.store.splitting.split import (
 
 _COLUMN_TAG = re.compile(r"\s*[（(][^（()）]{1,30}[)）]\s*$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_ORIGINAL_TITLE = re.compile(r"^[\s【\[]*原标题\s*[】\]]?\s*[:：]?\s*")
 
 
 @derived
@@ -34,9 +35,14 @@ def clean_title(line: str) -> str:
     return re.sub(r"\s+", " ", title)
 
 
+def title_from_rule() -> str:
+    """The chrome rule whose lines name an untitled article (``原标题：…``), from page_rules.json."""
+    return page_rules().text("title_from")
+
+
 def original_title(line: str) -> str | None:
-    """'原标题：漯河 璀璨“星”光照亮城乡治理' → the headline it repeats."""
-    title = clean_title(re.sub(r"^[\s【\[]*原标题\s*[】\]:：]\s*", "", line))
+    """'原标题：漯河 璀璨“星”光照亮城乡治理' or '【原标题】：…' → the headline it repeats."""
+    title = clean_title(_ORIGINAL_TITLE.sub("", line))
     return title or None
 
 

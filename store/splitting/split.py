@@ -15,12 +15,11 @@ from itertools import islice
 from five_star.store.model import Removed
 from five_star.store.reading.repair import ends_paragraph
 from five_star.store.resources import derived, page_rules
-from five_star.store.splitting.chrome import Chrome, find_chrome
+from five_star.store.splitting.chrome import Chrome, chrome_rules, find_chrome
 
 _SENTENCE_PUNCT = re.compile(r"[。！？!?]")
 _TRAILING_COMMA = re.compile(r"[，、；：,;:]$")
 _SENTENCE_END = re.compile(r"[。！？!?…]”?$")
-_STRAY_MAX_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,9 @@ class PagePatterns:
     body_min_chars: int
     fragment_max_chars: int
     stray_name: str
+    stray_max_chars: int
+    headline_continues: re.Pattern[str]
+    caption_credit_end: re.Pattern[str]
 
 
 @derived
@@ -75,6 +77,10 @@ def page_patterns() -> PagePatterns:
         body_min_chars=data.integer("body_min_chars"),
         fragment_max_chars=data.integer("fragment_max_chars"),
         stray_name=data.text("stray_line"),
+        stray_max_chars=data.integer("stray_max_chars"),
+        headline_continues=data.regex("headline_continues_after"),
+        # a bracketed credit ending in one of these closes a photo caption, not the article
+        caption_credit_end=re.compile(rf"({'|'.join(map(re.escape, data.strings('caption_credit_endings')))})\s*[)）]$"),
     )
 
 
@@ -143,7 +149,7 @@ def is_closing_byline(line: str) -> bool:
     A bracketed photo credit ('…俯瞰图(央广网发 刘猛猛 摄)') is a caption inside the article, not its end."""
     return (
         bool(re.search(r"[（(][^（()）]{1,60}[)）]$", line))
-        and not re.search(r"(摄|摄影|供图|发)\s*[)）]$", line)
+        and not page_patterns().caption_credit_end.search(line)
         and (line[0] in "（(" or bool(trailing_credit_names(line)))
     )
 
@@ -286,6 +292,8 @@ def _is_fragment_block(block: list[int], lines: list[str]) -> bool:
 def split_lines(lines: list[str]) -> Split:
     """``lines[0]`` is ignored; ``lines[n]`` is the repaired text of raw line n."""
     chrome = find_chrome(lines)
+    for n, text in chrome.trimmed.items():
+        lines[n] = text  # the caller's lines too: the article text is what is left once a stamp is off
     removed = chrome.removed
     blocks = _split_off_kicker(_split_at_headlines(_blocks(lines, removed), lines), lines)
     items: list[Item] = []
@@ -296,8 +304,11 @@ def split_lines(lines: list[str]) -> Split:
         items.append(item)
         return item
 
+    closers = [n for n, reason in removed.items() if reason in chrome_rules().closing]
     for index, block in enumerate(blocks):
         first = lines[block[0]]
+        if current is not None and current.body_seen and any(current.last_line < n < block[0] for n in closers):
+            current.closed = True  # a list of related links stands after an article's end
 
         if first.startswith("## "):
             current = start("article", title_line=block[0])
@@ -319,6 +330,9 @@ def split_lines(lines: list[str]) -> Split:
             current.kind, current.fragments, current.closed = "article", False, False
             current.title_line = block[0]
             _absorb(current, block, lines)
+            continue
+        if headline and current is not None and current.title_line is not None and not current.body_seen:
+            _absorb(current, block, lines)  # a subtitle under the headline, not a headline of its own
             continue
         if headline:
             current = start("article", title_line=block[0])
@@ -401,13 +415,10 @@ def _absorb(item: Item, block: list[int], lines: list[str]) -> None:
         item.closed = True
 
 
-_OPEN_ENDING = re.compile(r"([、，：“《（(]|[的与和及在让把为向从对将])$")
-
-
 def _continues_headline(first: str, second: str) -> bool:
     """'…让“五星”支部成为群众的' / '主心骨': a headline the layout broke where no headline can end."""
     return (
-        bool(_OPEN_ENDING.search(first))
+        bool(page_patterns().headline_continues.search(first))
         and len(first) + len(second) <= page_patterns().headline.max_chars
         and not _SENTENCE_PUNCT.search(second)
         and not is_byline(second)
@@ -474,7 +485,7 @@ def _nothing_yet(current: Item | None, lines: list[str]) -> bool:
         and not current.byline_lines
         and not current.caption_lines
         and len(current.lines) <= 2
-        and all(len(lines[n]) <= _STRAY_MAX_CHARS and not _SENTENCE_END.search(lines[n]) for n in current.lines)
+        and all(len(lines[n]) <= page_patterns().stray_max_chars and not _SENTENCE_END.search(lines[n]) for n in current.lines)
     )
 
 

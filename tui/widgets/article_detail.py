@@ -28,8 +28,8 @@ from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from five_star.store.extraction.places import contradicting_places
-from five_star.store.model import FIGURE_KINDS, REGIONS, Article, Figure, tier_name
+from five_star.store.model import FIGURE_KINDS, Article, Figure, tier_name
+from five_star.store.query.browse import city_key, contradicting_places
 from five_star.store.sanitize import one_line, strip_controls
 from five_star.tui.widgets.styling import component_style
 
@@ -221,7 +221,7 @@ class ArticleHeader(Widget):
         if article.kind == "photo":
             text.append("  [photo caption]", style("article-header--label"))
         label = style("article-header--label")
-        place = " · ".join(p for p in (article.city or REGIONS.get(article.region, "未定位"), _list(article.counties)) if p)
+        place = " · ".join(p for p in (city_key(article), _list(article.counties)) if p)
         mentions = _list(dict.fromkeys(d.text for d in article.dates))
         rows = [
             ("", place),
