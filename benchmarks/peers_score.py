@@ -21,11 +21,13 @@ What is compared, per file (values compare with a relative tolerance of 1e-9):
 
 Rows out of scope are counted and listed with the reason, never dropped silently (``--failures`` shows them):
 
-- forms the README already marks as not news-relevant: financial uppercase (壹贰叁), k/w slang (15k, 30w),
-  角/分 amounts, negative numbers, colloquial elliptic numbers (三万五);
-- units that are not news quantities here: 两 as a weight (it is also the numeral two), 兆 as a numeral
-  (mega or 10^12 depending on region), 美分/日本銭 compounds, currency symbols ($20, ￥300);
+- forms the README marks as not news-relevant and the extractor does not read: k/w slang (15k, 30w),
+  negative numbers;
 - vague amounts (数十亿元, 几十万块, 十几块钱): not figures by the project's gold convention (数十名, 几个人).
+
+Financial numerals (壹贰叁), 角/毛 amounts, spoken amounts (三万五, 1万2), 两 as a weight, 兆 as a numeral
+(10^12), compound amounts (两美元又三美分) and currency symbols ($20, ￥300) are read, so their rows are
+in scope.
 
 Columns: ``rows`` in the file (or model), ``all ok`` of them passing, ``relevant`` rows flagged
 ``news_relevant`` by the collection and how many pass as written, then the relevant rows ``in scope``
@@ -49,26 +51,19 @@ from five_star.store.extraction.figures import find_figures
 
 REPO = Path(__file__).resolve().parents[1]
 TAG_OUT_OF_SCOPE = {
-    "financial_uppercase": "financial uppercase numerals",
     "kw_slang": "k/w slang",
-    "jiao_fen": "角/分 amounts",
     "negative": "negative numbers",
-    "colloquial_elliptic": "colloquial elliptic numbers",
 }
 TEXT_OUT_OF_SCOPE = [
-    (re.compile(r"[0-9一二三四五六七八九十百千]两$|^二两$"), "两 as a weight"),
-    (re.compile(r"兆(?![字赫瓦])"), "兆 as a numeral"),
-    (re.compile(r"美分|日本銭"), "compound currency amounts"),
-    (re.compile(r"[$￥¥]"), "currency symbols"),
     (re.compile(r"数十|几十|十几|几百|几千"), "vague amount (gold convention)"),
 ]
-UNIT_WORDS = re.compile(r"[元块圆]|币|美元|欧元|港元|日元")
+UNIT_WORDS = re.compile(r"[元块圆$￥¥]|币|美元|欧元|港元|日元")
 KINDS = {
     "CurrencyModel": {"money"},
     "DimensionModel": {"length", "area", "other"},
     "PercentModel": {"percent"},
 }
-YUAN_SPAN = re.compile(r"(?<![日美港欧韩澳加])元$|块钱?$")
+YUAN_SPAN = re.compile(r"(?<![日美港欧韩澳加])[元圆]整?$|块钱?$")
 
 
 @dataclass
@@ -116,8 +111,7 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def scope_reason(row: dict, text: str) -> str | None:
-    """Why a row is out of scope, or None; what the text shows is more specific than the row's tags
-    ($20 and 美圆 are tagged as financial uppercase for the 圆)."""
+    """Why a row is out of scope, or None; what the text shows is more specific than the row's tags."""
     for pattern, reason in TEXT_OUT_OF_SCOPE:
         if pattern.search(text):
             return reason

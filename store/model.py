@@ -129,6 +129,9 @@ class StarCount:
         return cls(**_known(cls, data))
 
 
+_SENTENCE_MARKS = ("。", "！", "？", "!", "?", "；", "\n")
+
+
 @dataclass
 class Article:
     id: str
@@ -159,6 +162,14 @@ class Article:
             return self.title
         opening = self.text.strip().split("\n", 1)[0]
         return opening[:24] + ("…" if len(opening) > 24 else "")
+
+    def sentence_of(self, figure: Figure) -> str:
+        """The sentence of the text a figure stands in: what tells 近10万元 from exactly 100,000, and a
+        figure of this article from the same number restated by another."""
+        start = max(self.text.rfind(mark, 0, figure.start) for mark in _SENTENCE_MARKS) + 1
+        ends = [at for at in (self.text.find(mark, figure.end) for mark in _SENTENCE_MARKS) if at >= 0]
+        end = min(ends) + 1 if ends else len(self.text)
+        return self.text[start:end].strip()
 
     def to_dict(self) -> dict[str, Any]:
         return {

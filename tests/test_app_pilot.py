@@ -243,7 +243,9 @@ async def test_detail_pane_shows_metadata_text_and_figure_table(db, articles, tm
             cells = [cell.plain for cell in table.get_row_at(row)]
             assert cells[0] == one_line(figure.text)
             assert cells[2] == (figure.unit or "")
-            assert cells[3] == figure.kind
+            assert cells[3] == (figure.qualifier or "")
+            assert cells[4] == figure.kind
+            assert one_line(figure.text) in cells[5]  # the sentence it stands in
 
 
 async def test_figures_are_coloured_by_kind(db, articles, tmp_path):

@@ -157,7 +157,11 @@ def test_percentage_points_and_bounds():
     assert found("提高3个百分点") == [("3个百分点", 3, "百分点", None)]
     assert found("50%以上") == [("50%以上", 50, "%", "以上")]
     assert found("百分之七十百分位") == [("百分之七十", 70, "%", None)]
-    assert found("三分之一，五百分之2.2") == []
+
+
+def test_fractions_are_percentages():
+    assert found("三分之一，五百分之2.2") == [("三分之一", 33.33, "%", None), ("五百分之2.2", 0.44, "%", None)]
+    assert found("百万分之五") == [("百万分之五", 0.0005, "%", None)]
 
 
 # --- qualifiers --------------------------------------------------------------------------------------------
@@ -220,8 +224,13 @@ def test_an_upper_bound_word_inside_another_word_is_not_one():
 
 
 def test_every_unit_row_is_recognised_after_a_number():
-    for surface, unit, kind, factor, *_ in data_rows("units.tsv"):
-        figures = find_figures(f"共3{surface}的")
+    for surface, unit, kind, factor, *flags in data_rows("units.tsv"):
+        if "symbol" in flags:
+            figures = find_figures(f"共{surface}3的")
+        elif "alone" in flags:
+            figures = find_figures(f"共3{surface}。")
+        else:
+            figures = find_figures(f"共3{surface}的")
         if kind == "none":
             assert figures == [], surface
             continue
@@ -327,9 +336,28 @@ def test_web_addresses_are_not_percentages():
 
 def test_signed_percentages_and_temperatures():
     assert found("同比增长-3.8%") == [("-3.8%", -3.8, "%", None)]
-    assert found("负3.9%，零下四摄氏度") == [("负3.9%", -3.9, "%", None), ("零下四摄氏度", -4, "℃", None)]
+    assert found("负3.9%，零下四摄氏度") == [("负3.9%", -3.9, "%", None), ("零下四摄氏度", -4, "摄氏度", None)]
     assert found("10%-20%") == [("10%-20%", 10, "%", None)]
     assert only("建设3-5个").value == 3  # counts take no sign
+
+
+def test_an_inner_qualifier_of_two_characters_is_a_one_line_error(tmp_path, monkeypatch):
+    import shutil
+    from importlib.resources import as_file
+
+    copy = tmp_path / "data"
+    with as_file(resources.DATA) as bundled:
+        shutil.copytree(bundled, copy)
+    path = copy / "qualifiers.tsv"
+    path.write_text(path.read_text(encoding="utf-8").replace("来\t约\tinner", "来着\t约\tinner"), encoding="utf-8")
+    monkeypatch.setattr(resources, "DATA", copy)
+    resources.reload()
+    try:
+        with pytest.raises(resources.ResourceError, match=r"^data file qualifiers.tsv, line \d+: an inner qualifier is one character"):
+            find_figures("二十来亩")
+    finally:
+        monkeypatch.undo()
+        resources.reload()
 
 
 def test_a_user_can_add_exclusions(tmp_path, monkeypatch):
@@ -384,15 +412,15 @@ def test_a_space_inside_one_number_is_bridged():
     assert found("四点 五个百分点") == [("四点 五个百分点", 4.5, "百分点", None)]
 
 
-def test_a_number_after_zhao_is_not_read():
-    # 兆 as a numeral (10^12 or 10^6 by region) is not read, and no tail of the number is taken for it
-    assert found("为四十九兆九千五百九十二億元") == []
+def test_zhao_as_a_numeral_is_ten_to_the_twelfth():
+    # the package docstring says why; as a unit prefix (兆瓦) it keeps its unit's reading
+    assert found("为四十九兆九千五百九十二億元") == [("四十九兆九千五百九十二億元", 49959200000000, "元", None)]
     assert found("50兆瓦") == [("50兆瓦", 50, "兆瓦", None)]
 
 
 def test_a_scale_word_after_numeral_and_qualifier_never_starts_a_number():
-    # 二十来万 is left out (vague, like 几), and its 万人 is not 10,000 people of its own
-    assert found("二十来万人") == []
+    # 二十来万人 is about 200,000 people, and its 万人 is not 10,000 people of its own
+    assert found("二十来万人") == [("二十来万人", 200000, "人", "约")]
     assert found("百分之二十多万人") == [("百分之二十", 20, "%", None)]
 
 
@@ -429,6 +457,9 @@ FRAGMENTS = [
     "个", "名", "人次", "万元", "元", "%", "％", "百分之", "个百分点", "年", "月", "日", "周年", "分", "时",
     "群众", "片区", "举措", "块", "千米", "“", "”", "《", "》", "?", "\ufffd", "-", "至", "~", "—", " ", "\n",
     "，", "。", "村", "党员", "(含)", "比", "来", "折", "以下", "不到", "兆", "成",
+    # forms added for the unseen-page categories
+    "/", "$", "￥", "，", "毛", "角", "颗", "分之", "个亿", "卖了", "壹", "肆", "拾", "惠民", "工程", "又", "美分",
+    "时间", "都", "到", "两", "去年", "分享", "一等奖", "、", "收入",
 ]
 texty = st.one_of(
     st.text(max_size=60),

@@ -336,3 +336,41 @@ def test_a_page_number_in_a_source_line_does_not_cancel_the_date():
 def test_footers_are_chrome_whatever_their_case():
     result = page(f"出山镇“五星”支部创建见闻\n\n{BODY}\n\nCOPYRIGHT © 2023 西平县人民政府\n")
     assert [r.reason for r in result.removed] == ["site footer"]
+
+
+def test_every_figure_row_carries_its_qualifier_and_its_sentence(tmp_path):
+    from five_star.store.export.writers import write_figures_csv
+
+    text = f"出山镇“五星”支部创建见闻\n\n{BODY}\n去年全镇接待游客近10万人次！带动增收300多万元。\n"
+    (article,) = page(text).articles
+    target = tmp_path / "figures.csv"
+    write_figures_csv([article], target)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["figure"], r["qualifier"]) for r in rows] == [
+        ("120万元", ""), ("18处", ""), ("50万元", ""), ("近10万人次", "近"), ("300多万元", "多"),
+    ]
+    assert rows[3]["sentence"] == "去年全镇接待游客近10万人次！"
+    assert rows[4]["sentence"] == "带动增收300多万元。"
+    assert all(r["figure"] in r["sentence"] for r in rows)
+
+
+@pytest.mark.slow
+async def test_the_figure_table_shows_qualifier_and_sentence(tmp_path):
+    from five_star.tui.widgets.article_detail import FigureTable
+
+    text = f"出山镇“五星”支部创建见闻\n\n{BODY}\n去年全镇接待游客近10万人次！\n"
+    db, (article,) = library_of_page(tmp_path, "tour.txt", text)
+    assert article.figures[-1].text == "近10万人次"
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("/", *"游客", "enter")
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        table = app.screen.query_one(FigureTable)
+        labels = [str(column.label) for column in table.columns.values()]
+        assert labels == ["text", "value", "unit", "qualifier", "kind", "sentence"]
+        last = [str(cell) for cell in table.get_row_at(table.row_count - 1)]
+        assert last[0] == "近10万人次" and last[3] == "近" and last[5] == "去年全镇接待游客近10万人次！"

@@ -61,11 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="*", metavar="PATH")
 
-    sub.add_parser(
+    p = sub.add_parser(
         "figures",
         help="read text on stdin, print the figures of each line as a JSON array",
         description="For each line on stdin, print one JSON array of the figures found in it "
         "(offsets relative to that line).",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print every candidate instead, with the rule that kept or dropped it, one per line",
     )
 
     p = sub.add_parser("ingest", parents=[db], help="add pages (files or folders) to the library")

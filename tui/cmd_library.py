@@ -180,18 +180,30 @@ def count_table(title: str, heading: str, groups: list[Group]) -> Table:
     return table
 
 
-def tallies_table(articles: list[Article]) -> Table:
-    """The largest count reported for each tier, per city: reports repeat and update each other, so they
-    are never added up."""
+def largest_tallies(articles: list[Article], *, planned: bool) -> tuple[dict[str, dict[int, int]], Counter]:
+    """Per city, the largest count reported for each tier, and how many tallies were reported: achieved
+    ones, or (``planned``) goals, never the two together, since a goal is not a branch created."""
     largest: dict[str, dict[int, int]] = defaultdict(dict)
     reports: Counter = Counter()
     for article in articles:
         city = city_key(article)
         for tally in article.star_counts:
+            if tally.plan != planned:
+                continue
             tiers = largest[city]
             tiers[tally.tier] = max(tiers.get(tally.tier, 0), tally.count)
             reports[city] += 1
-    table = Table(title="Star tallies per city", caption="largest count reported for each tier")
+    return largest, reports
+
+
+def tallies_table(articles: list[Article], *, planned: bool = False) -> Table:
+    """The largest count reported for each tier, per city: reports repeat and update each other, so they
+    are never added up; planned tallies (拟创建…) have a table of their own."""
+    largest, reports = largest_tallies(articles, planned=planned)
+    if planned:
+        table = Table(title="Planned star tallies per city", caption="largest count planned for each tier")
+    else:
+        table = Table(title="Star tallies per city", caption="largest count reported for each tier")
     table.add_column("city")
     for tier in sorted(TIER_NAMES, reverse=True):
         table.add_column(TIER_NAMES[tier], justify="right")
@@ -213,6 +225,8 @@ def stats(args) -> int:
     out.print(count_table("Articles per city", "city", grouped.top(Grouping.CITY)))
     out.print(count_table("Articles per program", "program", grouped.top(Grouping.PROGRAM)))
     out.print(tallies_table(articles))
+    if any(tally.plan for article in articles for tally in article.star_counts):
+        out.print(tallies_table(articles, planned=True))
     return 0
 
 

@@ -62,6 +62,7 @@ FIGURE_COLUMNS = [
     "unit",
     "qualifier",
     "kind",
+    "sentence",
     "start",
     "end",
 ]
@@ -145,6 +146,7 @@ def figure_row(article: Article, figure: Figure) -> list[str]:
             figure.unit,
             figure.qualifier,
             figure.kind,
+            article.sentence_of(figure),
             figure.start,
             figure.end,
         )

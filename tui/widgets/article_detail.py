@@ -410,16 +410,20 @@ class FigureTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.add_columns("text", "value", "unit", "kind")
+        self.add_columns("text", "value", "unit", "qualifier", "kind", "sentence")
 
-    def show(self, figures: Sequence[Figure]) -> None:
+    def show(self, article: Article | None) -> None:
         self.clear()
-        for figure in figures:
+        if article is None:
+            return
+        for figure in article.figures:
             self.add_row(
                 Text(one_line(figure.text)),
                 Text(figure_value(figure), justify="right"),
                 Text(one_line(figure.unit or "")),
+                Text(one_line(figure.qualifier or "")),
                 Text(figure.kind),
+                Text(one_line(article.sentence_of(figure))),
             )
 
 
@@ -466,14 +470,14 @@ class ArticleDetail(Vertical):
         title_hits = [Mark(s, e, "article-header--hit") for field, s, e in spans if field == "title"]
         self.query_one(ArticleHeader).show_article(article, title_hits)
         self.query_one(ArticleText).show(article, hits)
-        self.query_one(FigureTable).show(article.figures)
+        self.query_one(FigureTable).show(article)
         self.set_class(False, "-summary")
         self.query_one("#detail-scroll").scroll_home(animate=False)
 
     def show_summary(self, summary: Text) -> None:
         self.query_one(ArticleHeader).show_summary(summary)
         self.query_one(ArticleText).show(None, [])
-        self.query_one(FigureTable).show([])
+        self.query_one(FigureTable).show(None)
         self.set_class(True, "-summary")
         self.query_one("#detail-scroll").scroll_home(animate=False)
 

@@ -17,7 +17,7 @@ from five_star.store.extraction.figures.rules import (
 
 SPACES = re.compile(r"\s+")
 URL = re.compile(r"(?:https?://|www\.)[^\s，。；！？、“”（）《》<>]+", re.IGNORECASE)
-_ARABIC = re.compile(r"([0-9]+(?:[,，][0-9]{3})*(?:\.[0-9]+)?)([十百千万亿]*)")
+_ARABIC = re.compile(r"([0-9]+(?:[,，][0-9]{3})*(?:\.[0-9]+)?)([十百千万亿兆]*)")
 
 
 def scale_of(scales: str) -> Decimal:
@@ -71,13 +71,30 @@ def parse_number(numeral: str) -> Decimal | None:
         return Decimal(digits) * scale_of(arabic.group(2))
     if _has_adjacent_digits(numeral.split("点")[0]):
         return None  # 一二三, 二〇二三: lists, codes and years, not amounts (digits after 点 are decimals)
+    if numeral[0] == "兆":
+        return None  # 预兆, 好兆头: 兆 opens no number
     if numeral[0] in CN_SCALES and numeral[0] != "十":
         numeral = "一" + numeral  # 百余, 千万 read as 一百, 一千万
+    if "兆" in numeral:
+        return _with_zhao(numeral)
     return cn2an_value(numeral)
 
 
+def _with_zhao(numeral: str) -> Decimal | None:
+    """四十九兆九千五百九十二亿 → 49 × 10^12 + 9592 × 10^8; cn2an does not know 兆."""
+    high, _, low = numeral.partition("兆")
+    high_value = parse_number(high)
+    low_value = parse_number(low.lstrip("零")) if low.lstrip("零") else Decimal(0)
+    if high_value is None or low_value is None or low_value >= SCALE_VALUE["兆"]:
+        return None
+    return high_value * SCALE_VALUE["兆"] + low_value
+
+
 def _has_adjacent_digits(numeral: str) -> bool:
-    return any(numeral[i] in DIGIT_VALUE and numeral[i + 1] in DIGIT_VALUE for i in range(len(numeral) - 1))
+    """一二三, 二〇二三; not 一百零五, where 零 only holds an empty place."""
+    return any(
+        numeral[i] in DIGIT_VALUE and numeral[i] != "零" and numeral[i + 1] in DIGIT_VALUE for i in range(len(numeral) - 1)
+    )
 
 
 def parse_numeral(numeral: str) -> tuple[Decimal, Decimal | None] | None:
@@ -98,15 +115,15 @@ def trailing_scale(numeral: str) -> str:
 
 
 def big_scale(numeral: str) -> str:
-    """The trailing 万/亿 run: 一百五十万 → 万, 九千亿 → 亿."""
-    match = re.search(r"[万亿]+$", numeral)
+    """The trailing 万/亿/兆 run: 一百五十万 → 万, 九千亿 → 亿."""
+    match = re.search(r"[万亿兆]+$", numeral)
     return match.group(0) if match else ""
 
 
 def range_low(first: str, second: str) -> str:
     """Give the first number of a range the scale the second one carries: 3至5万 → 3万, 十八至三十万 → 十八万."""
     if any(ch in CN_SCALES for ch in first):
-        if not any(ch in "万亿" for ch in first):
+        if not any(ch in "万亿兆" for ch in first):
             return first + big_scale(second)
         return first
     return first + trailing_scale(second)

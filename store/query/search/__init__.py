@@ -19,6 +19,11 @@ The query language (``parse_query`` accepts any string and never raises):
   in that field (``city:漯河`` matches 漯河市); ``city:未定位`` finds articles with no city.
   ``kind:photo`` / ``kind:article`` filter items; ``kind:money`` (or people, count, area, ...) asks for
   a figure of that kind.
+- ``tier:5`` (also ``tier:五星``, ``tier:五``) — articles that count branches at that tier (a star tally
+  such as “五星”支部70个), planned tallies included (拟创建“五星”支部的6个村 is a statement about 五星 too);
+  ``tier:planned`` finds articles with a planned tally, so ``tier:5 -tier:planned`` leaves out any article
+  holding a goal. A tier is never a star category: ``star:五星`` (四星, 5星, ...) is read as ``tier:5``,
+  while ``star:产业兴旺星`` and ``star:幸福和谐`` look in the star categories an article names.
 - Figure tests: ``unit:万元`` ``value>=1000000`` (also ``>``, ``<``, ``<=``, ``=``; values are read as the
   figures' own numerals are, so they may carry a scale or be written in Chinese: ``value>=100万``, ``value>=一百万``). All figure tests of a query must hold for one and the same figure: ``unit:元
   value>=1000000`` means a money figure of at least a million, not any amount of money plus any big number.

@@ -14,11 +14,15 @@ from five_star.store.query.search.fold import fold
 from five_star.store.query.search.language import (
     FIELDS,
     NO_CITY,
+    PLANNED,
     DateTest,
     FieldFilter,
     FigureTest,
 )
 from five_star.store.query.search.sets import Bits
+
+# Fields whose value is one of a few names, matched whole: kind:photo, tier:5 (never tier:5 inside 15).
+_WHOLE_VALUE_FIELDS = ("kind", "tier")
 
 
 @lru_cache(maxsize=65536)
@@ -57,12 +61,13 @@ class Facets:
         yield "author", article.authors
         yield "source", [article.source]
         yield "kind", [article.kind]
+        yield "tier", _tiers(article)
 
     def matching(self, test: FieldFilter) -> int:
         if test.field == "city" and test.value in NO_CITY:
             return self.no_city
         values = self.values[test.field]
-        if test.field == "kind":
+        if test.field in _WHOLE_VALUE_FIELDS:
             return self.bits.mask(values.get(test.value, 0))
         return self.bits.union(found for value, found in values.items() if test.value in value)
 
@@ -80,6 +85,12 @@ class Facets:
         elif test.op == "<":
             high = bisect_left(self.dates, test.first)
         return self.bits.of(self.dated[low:high]) if low < high else 0
+
+
+def _tiers(article: Article) -> list[str]:
+    """The tiers the article counts branches at, planned tallies included, and ``planned`` if it has any."""
+    tiers = [str(tally.tier) for tally in article.star_counts]
+    return [*tiers, PLANNED] if any(tally.plan for tally in article.star_counts) else tiers
 
 
 def _is_number(value: object) -> TypeGuard[int | float]:

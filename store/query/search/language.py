@@ -11,14 +11,16 @@ from dataclasses import dataclass, field
 
 from five_star.store.extraction.figures import CN_SCALES, parse_number, unit_table
 from five_star.store.extraction.vocabulary import domain_tokenizer
-from five_star.store.model import ARTICLE_KINDS, FIGURE_KINDS
+from five_star.store.model import ARTICLE_KINDS, FIGURE_KINDS, TIER_NAMES
 from five_star.store.query.search.fold import fold, fold_table
 from five_star.store.resources import derived
 
 # ---- queries ---------------------------------------------------------------------------------------------
 
-FIELDS = ("city", "county", "program", "star", "author", "source", "kind")
+FIELDS = ("city", "county", "program", "star", "author", "source", "kind", "tier")
 NO_CITY = ("未定位", "none")
+PLANNED = "planned"  # ``tier:planned``: articles with a goal among their tallies (拟创建“五星”支部的6个村)
+_PLANNED_WORDS = (PLANNED, "plan", "计划", "拟建")
 COMPARISONS = (">=", "<=", ">", "<", "=")
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 _FILTER = re.compile(r"([a-z]+):(.*)", re.S)
@@ -186,9 +188,32 @@ def _take_filter(token: _Token, draft: _Draft) -> bool:
         draft.figure.append(FigureTest("kind", "=", value, token.negated))
     elif key == "kind" and value not in ARTICLE_KINDS:
         draft.warnings.append(f"kind:{value}: expected {', '.join((*ARTICLE_KINDS, *FIGURE_KINDS))}")
+    elif key == "tier":
+        _take_tier(value, token.negated, draft)
+    elif key == "star" and tier_of(value) is not None:
+        # 五星 is a tier, never a star category: star:五星 asks for the tallies tier:5 finds.
+        draft.filters.append(FieldFilter("tier", str(tier_of(value)), token.negated))
     else:
         draft.filters.append(FieldFilter(key, value, token.negated))
     return True
+
+
+def tier_of(written: str) -> int | None:
+    """The tier a folded value names: 5, 五, 五星, 5星 (also 五星级) → 5; None for anything else."""
+    stem = written.removesuffix("级").removesuffix("星")
+    for tier, name in TIER_NAMES.items():
+        if stem in (str(tier), name.removesuffix("星")):
+            return tier
+    return None
+
+
+def _take_tier(value: str, negated: bool, draft: _Draft) -> None:
+    if value in _PLANNED_WORDS:
+        draft.filters.append(FieldFilter("tier", PLANNED, negated))
+    elif (tier := tier_of(value)) is not None:
+        draft.filters.append(FieldFilter("tier", str(tier), negated))
+    else:
+        draft.warnings.append(f"tier:{value}: expected a tier 1-5 (5, 五星) or planned")
 
 
 def _take_comparison(op: str, written: str, negated: bool, draft: _Draft) -> None:
