@@ -25,7 +25,8 @@ def _question_marks_quadratic(line: str) -> tuple[str, int]:
         return line, 0
     count, out, last = 0, [], 0
     for match in re.finditer(r"\?(?![!0-9])", line):
-        clause_start = max(line.rfind(p, 0, match.start()) for p in "，。,；;！!“\"") + 1
+        # quotation marks do not end a clause: '如何打好“组合拳”?' asks (R1 in unseen-page-cases.md)
+        clause_start = max(line.rfind(p, 0, match.start()) for p in "，。,；;！!？") + 1
         if _QUESTION_WORDS.search(line, clause_start, match.start()):
             out.append(line[last : match.start()] + "？")
             last = match.end()
@@ -35,7 +36,7 @@ def _question_marks_quadratic(line: str) -> tuple[str, int]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["?", "?!", "?1", "如何", "为什么", "什么", "吗", "，", "。", "!", "“", "\"", "村", "a", " "]), max_size=40))
+@given(st.lists(st.sampled_from(["?", "?!", "?1", "如何", "为什么", "什么", "吗", "，", "。", "!", "？", "“", "”", "\"", "村", "a", " "]), max_size=40))
 def test_question_marks_match_the_former_rule(pieces):
     line = "".join(pieces)
     assert restore_question_marks(line) == _question_marks_quadratic(line)

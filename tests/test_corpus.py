@@ -78,3 +78,12 @@ def test_places(corpus):
 def test_no_html_tag_and_no_chrome_in_any_title_or_text(corpus):
     assert corpus.tag_leaks == []
     assert len(corpus.chrome_leaks) <= 1, corpus.chrome_leaks  # d20: an app slogan under the app name
+
+
+@pytest.mark.slow  # extracts every page
+def test_figures_tallies_and_programs_on_pages_annotated_in_full(corpus):
+    figures, tallies, programs = corpus.figures, corpus.tallies, corpus.programs
+    assert figures.gold >= 240 and tallies.gold >= 10 and programs.gold >= 100  # what the annotations hold
+    assert figures.f1 >= 0.989, (figures.misses, figures.extras)
+    assert tallies.precision == tallies.recall == 1.0, (tallies.misses, tallies.extras)
+    assert programs.f1 >= 0.909, (programs.misses, programs.extras)

@@ -120,3 +120,17 @@ def test_rejoin_wrapped_lines_keeps_subheads_and_paragraph_breaks():
 def test_rejoin_does_not_break_inside_a_parenthesis():
     paragraphs, _ = repair.rejoin_wrapped_lines(["坚持属地原则，以村（社区）", "为基本单位。"])
     assert paragraphs == ["坚持属地原则，以村（社区）为基本单位。"]
+
+
+@pytest.mark.parametrize(
+    ("line", "repaired"),
+    [
+        ("如何打好“组合拳”?记者走访了多个村。", "如何打好“组合拳”？记者走访了多个村。"),  # R1
+        ("村里为何把“三零”创建?放在首位", "村里为何把“三零”创建？放在首位"),
+        ("怎样让“五星”支部“亮”起来?", "怎样让“五星”支部“亮”起来？"),
+        ("村里“五星”?评上了", "村里“五星”?评上了"),  # no question word: left to the later repairs
+        ("怎么办？大家说“好”?", "怎么办？大家说“好”?"),  # the question ended before the quotation
+    ],
+)
+def test_a_question_mark_after_a_quotation_closes_a_question_begun_before_it(line, repaired):
+    assert repair.restore_question_marks(line)[0] == repaired

@@ -79,13 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "reindex", parents=[db], help="re-run extraction over the whole library from its stored raw pages"
     )
-    sub.add_parser("stats", parents=[db], help="articles per city and program, star tallies per city")
+    sub.add_parser(
+        "stats", parents=[db], help="articles per city and program, star tallies per city (planned ones apart)"
+    )
 
     p = sub.add_parser("search", parents=[db], help="print the articles matching a query")
     p.add_argument(
         "query",
         metavar="QUERY",
-        help='e.g. 红色物业 city:漯河 -脱贫 "五星 支部" value>=1000000 date:2023-05 '
+        help='e.g. 红色物业 city:漯河 -脱贫 "五星 支部" value>=1000000 date:2023-05 tier:5 '
         "(a query that starts with - goes after --: search -- -脱贫)",
     )
 

@@ -127,7 +127,7 @@ def remove_replacement_chars(line: str) -> tuple[str, int]:
 _QUESTION_WORDS = re.compile(r"(如何|怎么|怎样|什么|为何|为什么|是否|多少|哪|谁|吗|呢|几时|难道|何不|可否)")
 # Where each question word starts (overlapping ones too: 为什么 holds 什么), found in one pass.
 _QUESTION_WORD_STARTS = re.compile(f"(?={_QUESTION_WORDS.pattern})")
-_CLAUSE_BREAK = re.compile(r'[，。,；;！!“"]')
+_CLAUSE_BREAK = re.compile(r'[，。,；;！!？]')
 _MOJIBAKE_START = re.compile(r"\?!")
 _STRAY_QUESTION_MARKS = re.compile(r"\?+(?![0-9])")
 

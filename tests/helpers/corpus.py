@@ -12,7 +12,10 @@ Pairing: each gold item pairs with the extracted item sharing most of its lines.
 - published: per page that states its own date, right when every item of the page carries it; a page
   that states none must get none (an invented date);
 - city, region and counties per gold item;
-- chrome: no line the annotators marked as chrome appears in any title or text, and no HTML tag does.
+- chrome: no line the annotators marked as chrome appears in any title or text, and no HTML tag does;
+- on pages annotated in full (``"pass": 2``): figures, star tallies and programs, matched as the seed
+  scorer matches them (``helpers.gold``: figures by text, value, unit and qualifier; tallies by tier and
+  count with overlapping texts; program labels micro-averaged).
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 
-from helpers.gold import squash
+from helpers.gold import MatchScore, _figures, _tallies, squash
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CHECK = CORPUS / "check"  # annotated after the tuning: scored, never tuned on
@@ -54,6 +58,9 @@ class PageScore:
     counties: list[tuple[list[str], list[str]]] = field(default_factory=list)
     chrome_leaks: list[str] = field(default_factory=list)
     tag_leaks: list[str] = field(default_factory=list)
+    figures: MatchScore = field(default_factory=MatchScore)
+    tallies: MatchScore = field(default_factory=MatchScore)
+    programs: MatchScore = field(default_factory=MatchScore)
 
     @property
     def published_right(self) -> bool:
@@ -115,6 +122,27 @@ class CorpusScore:
     def county_accuracy(self) -> float:
         return self._share(pair for page in self.pages for pair in page.counties)
 
+    def _matched(self, name: str) -> MatchScore:
+        total = MatchScore()
+        for page in self.pages:
+            score: MatchScore = getattr(page, name)
+            total.tp, total.found, total.gold = total.tp + score.tp, total.found + score.found, total.gold + score.gold
+            total.misses += score.misses
+            total.extras += score.extras
+        return total
+
+    @property
+    def figures(self) -> MatchScore:
+        return self._matched("figures")
+
+    @property
+    def tallies(self) -> MatchScore:
+        return self._matched("tallies")
+
+    @property
+    def programs(self) -> MatchScore:
+        return self._matched("programs")
+
     @property
     def chrome_leaks(self) -> list[tuple[str, str]]:
         return [(p.name, line) for p in self.pages for line in p.chrome_leaks]
@@ -155,6 +183,12 @@ def score_page(root: Path, name: str, page) -> PageScore:
         score.cities.append((item.get("city"), found.city if found else None))
         score.regions.append((item.get("region", "unknown"), found.region if found else "unknown"))
         score.counties.append((list(item.get("counties", [])), list(found.counties) if found else []))
+        if gold.get("pass") == 2:
+            ref = (name, item["first_line"])
+            score.figures.add(ref, _figures(found.figures if found else []), _figures(item.get("figures", [])))
+            score.tallies.add(ref, *_tallies(found.star_counts if found else [], item.get("star_counts", [])))
+            got = Counter(found.programs if found else [])
+            score.programs.add(ref, got, Counter(item.get("programs", [])))
     score.extra_titles = [a.title for a in articles if id(a) not in paired and a.title]
     score.published_found = [a.published for a in articles]
     shown = [squash(a.title) + "\n" + squash(a.text) for a in articles]
@@ -177,6 +211,13 @@ def score_corpus(root: Path = CORPUS) -> CorpusScore:
     return CorpusScore([score_page(root, name, pages.get(name, _NO_ARTICLES)) for name in names])
 
 
+def _matched_line(name: str, score: MatchScore) -> str:
+    return (
+        f"{name:<10} P {score.precision:.3f}  R {score.recall:.3f}  F1 {score.f1:.3f}"
+        f"  (tp {score.tp}, found {score.found}, gold {score.gold}; pages annotated in full)"
+    )
+
+
 def report(score: CorpusScore) -> str:
     right, with_gold, shown_right, shown = score._titles()
     lines = [
@@ -186,14 +227,18 @@ def report(score: CorpusScore) -> str:
         f"pages that state a date = {score.published_accuracy:.3f}; invented on {len(score.invented_dates)}: {score.invented_dates}",
         f"city       {score.city_accuracy:.3f}   region {score.region_accuracy:.3f}   counties {score.county_accuracy:.3f}",
         f"chrome lines in titles/text: {len(score.chrome_leaks)}   HTML tags: {len(score.tag_leaks)}",
+        _matched_line("figures", score.figures),
+        _matched_line("tallies", score.tallies),
+        _matched_line("programs", score.programs),
         "",
-        f"{'page':<26} {'site':<28} title  pub   city",
+        f"{'page':<26} {'site':<28} title  pub   city  figures  tallies programs (right/found/gold)",
     ]
     for page in score.pages:
         titles = "".join("✓" if fold_title(g) == fold_title(f) else ("·" if not g and not f else "✗") for g, f in page.titles)
         cities = "".join("✓" if g == f else "✗" for g, f in page.cities)
         pub = "✓" if page.published_right else "✗"
-        lines.append(f"{page.name:<26} {page.site[:28]:<28} {titles:<6} {pub:<5} {cities}")
+        full = "  ".join(f"{m.tp}/{m.found}/{m.gold}" for m in (page.figures, page.tallies, page.programs))
+        lines.append(f"{page.name:<26} {page.site[:28]:<28} {titles:<6} {pub:<5} {cities:<5} {full if page.figures.gold + page.programs.gold else ''}")
         for gold, found in page.titles:
             if fold_title(gold) != fold_title(found) and (gold or found):
                 lines.append(f"      title: gold {gold!r} got {found!r}")
@@ -206,4 +251,8 @@ def report(score: CorpusScore) -> str:
                 lines.append(f"      city: gold {gold} got {found}")
         for leak in page.chrome_leaks:
             lines.append(f"      chrome kept: {leak[:60]!r}")
+        for name in ("figures", "tallies", "programs"):
+            matched: MatchScore = getattr(page, name)
+            lines += [f"      {name} missed: {miss[2:]}" for miss in matched.misses]
+            lines += [f"      {name} extra: {extra[2:]}" for extra in matched.extras]
     return "\n".join(lines)

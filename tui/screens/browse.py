@@ -93,7 +93,8 @@ class BrowseScreen(Screen[None]):
                 tooltip="In the search box: go to the first hit", id="browse.first-hit"),
         Binding("slash", "search", "Search",
                 tooltip='Filter the tree as you type: words, "a phrase", -word, city: county: program: star: '
-                'author: source: kind:photo unit: value>=N date:2023-05 date>=2023-05-01 (as `five-star-tui search`)',
+                'tier:5 (五星) tier:planned author: source: kind:photo unit: value>=N date:2023-05 date>=2023-05-01 '
+                '(as `five-star-tui search`)',
                 id="browse.search"),
         Binding("n", "next_hit", "Next hit", show=False, tooltip="Go to the next search hit", id="browse.next-hit"),
         Binding("N", "previous_hit", "Previous hit", show=False, tooltip="Go to the previous search hit",
