@@ -374,3 +374,35 @@ async def test_the_figure_table_shows_qualifier_and_sentence(tmp_path):
         assert labels == ["text", "value", "unit", "qualifier", "kind", "sentence"]
         last = [str(cell) for cell in table.get_row_at(table.row_count - 1)]
         assert last[0] == "近10万人次" and last[3] == "近" and last[5] == "去年全镇接待游客近10万人次！"
+
+
+def test_x1_a_blog_headline_and_its_account_line_make_one_titled_article():
+    text = (
+        "张弓镇：“五星”支部创建观摩评比找差距\n\n@张弓镇党委\n\n"
+        f'<p class="ql-block">  {BODY}</p><p class="ql-block">  下一步，该镇将持续用力。</p>\n\n五星 支部 党建 乡村振兴 观摩\n'
+    )
+    result = page(text)
+    (article,) = result.articles
+    assert article.kind == "article" and article.title == "张弓镇：“五星”支部创建观摩评比找差距"
+    assert "<p" not in article.text and "@" not in article.text
+    assert {r.reason for r in result.removed} == {"blog account", "tag list"}
+
+
+def test_x2_breadcrumb_headline_and_date_run_together_give_a_titled_dated_article():
+    text = f"当前位置：首页 > 基层党建 > 正文\n出山镇“五星”支部创建见闻\n发布时间：2023-06-01 09:30\n{BODY}\n"
+    (article,) = page(text).articles
+    assert article.title == "出山镇“五星”支部创建见闻"
+    assert article.published == "2023-06-01"
+    assert article.text.startswith("近日")
+
+
+def test_x3_an_e_paper_page_gives_its_article_its_headline_and_no_strip_article():
+    text = (
+        "第A02版：要闻\n\n语音播报: 语音播报\n\n出山镇“五星”支部创建见闻\n\n"
+        f"本报记者 王远\n\n{BODY}\n\n上一篇 下一篇\n"
+    )
+    result = page(text)
+    (article,) = result.articles
+    assert article.title == "出山镇“五星”支部创建见闻"
+    assert article.authors == ["王远"]
+    assert {r.reason for r in result.removed} == {"e-paper page label", "voice broadcast", "previous/next"}
