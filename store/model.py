@@ -140,6 +140,7 @@ class Article:
     last_line: int
     kind: str = "article"  # "article" | "photo"
     title: str | None = None
+    kicker: str | None = None  # an overline or unit's name printed with the headline, not part of it
     authors: list[str] = field(default_factory=list)
     published: str | None = None  # ISO YYYY-MM-DD: the page's own date, never one from the body
     dates: list[DateMention] = field(default_factory=list)
@@ -153,6 +154,7 @@ class Article:
     figures: list[Figure] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)  # the article's own photo captions, apart from its text
     text: str = ""
 
     @property
@@ -179,6 +181,7 @@ class Article:
             "last_line": self.last_line,
             "kind": self.kind,
             "title": self.title,
+            "kicker": self.kicker,
             "authors": list(self.authors),
             "published": self.published,
             "dates": [d.to_dict() for d in self.dates],
@@ -192,6 +195,7 @@ class Article:
             "figures": [f.to_dict() for f in self.figures],
             "keywords": list(self.keywords),
             "repairs": list(self.repairs),
+            "captions": list(self.captions),
             "text": self.text,
         }
 

@@ -132,6 +132,8 @@ def build_article(
         last_line=item.last_line,
         kind=item.kind,
         title=_title(item, split, lines, after),
+        kicker=" ".join(lines[n] for n in item.kicker_lines) or None,
+        captions=_captions(item, lines),
         authors=authors,
         published=published_date(split.chrome, item.first_line, item.last_line),
         dates=meta.find_dates(text, year),
@@ -169,11 +171,10 @@ def _photo_body(item: Item, lines: list[str]) -> tuple[list[str], list[str]]:
 
 def _article_body(item: Item, lines: list[str]) -> tuple[list[str], list[str], int]:
     authors = meta.byline_names([lines[n] for n in item.byline_lines])
-    skip = {item.title_line, item.title_rest, *item.byline_lines}
+    skip = {item.title_line, item.title_rest, *item.byline_lines, *item.kicker_lines, *item.caption_lines}
     body = [n for n in item.lines if n not in skip]
     body = _reading_order(item, body, lines)
-    text_of = {n: _bracket_credit(lines[n]) for n in item.caption_lines}
-    paragraphs, joins = rejoin_wrapped_lines(_with_blank_gaps(body, lines, text_of))
+    paragraphs, joins = rejoin_wrapped_lines(_with_blank_gaps(body, lines))
 
     if paragraphs:
         for pos in range(min(3, len(paragraphs))):  # a kicker line may come before the news lead
@@ -186,14 +187,27 @@ def _article_body(item: Item, lines: list[str]) -> tuple[list[str], list[str], i
     return authors, [p for p in paragraphs if p], joins
 
 
-def _with_blank_gaps(numbers: list[int], lines: list[str], text_of: dict[int, str]) -> list[str]:
+def _with_blank_gaps(numbers: list[int], lines: list[str]) -> list[str]:
     """The lines in order, with a blank wherever the source had a gap, so paragraph cues survive."""
     out: list[str] = []
     for pos, n in enumerate(numbers):
         if pos and n != numbers[pos - 1] + 1:
             out.append("")
-        out.append(text_of.get(n, lines[n]))
+        out.append(lines[n])
     return out
+
+
+def _captions(item: Item, lines: list[str]) -> list[str]:
+    """The article's own photo captions, each (perhaps wrapped over lines) with its credit bracketed."""
+    if item.kind != "article":
+        return []
+    runs: list[list[int]] = []
+    for n in item.caption_lines:
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return [_bracket_credit("".join(lines[n] for n in run)) for run in runs]
 
 
 def _bracket_credit(caption: str) -> str:

@@ -138,3 +138,23 @@ def _big5_ok(ch: str) -> bool:
         return True
     except UnicodeEncodeError:
         return False
+
+
+def test_a_wrap_that_fell_on_a_blank_line_is_joined(pages):
+    texts = "\n".join(a.text for a in pages["002_c583b74fb9e7868d.txt"].articles)
+    assert "\n发展是党执政兴国的第一要务。示范区围绕这个第一要务" in texts
+    assert "第一要\n" not in texts
+
+
+def test_the_article_s_own_photo_caption_stands_apart_from_its_text(pages):
+    (article,) = pages["001_16e4797a334fea6c.txt"].articles
+    assert article.captions == ["图①漯河市城乡一体化示范区黑龙舵老应村党群服务中心。（王远 摄）"]
+    assert article.text.startswith("盛夏时节")
+    assert "王远" in article.authors
+
+
+def test_a_kicker_under_the_headline_is_neither_title_nor_text(pages):
+    article = next(a for a in pages["002_c583b74fb9e7868d.txt"].articles if a.first_line == 340)
+    assert article.title == "践行新时代“枫桥经验”推动矛盾纠纷源头化解"
+    assert article.kicker == "示范区纪委监察工委"
+    assert article.text.startswith("近期，市城乡一体化示范区纪委监察工委")

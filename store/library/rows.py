@@ -17,7 +17,7 @@ ARTICLES = "articles"
 
 _NONE = type(None)
 _NUMBER = (int, float)
-_STRING_LISTS = ("authors", "counties", "programs", "stars", "keywords", "repairs")
+_STRING_LISTS = ("authors", "counties", "programs", "stars", "keywords", "repairs", "captions")
 # field -> (allowed types, required); for the article row and the records nested in it
 _ARTICLE_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "id": ((str,), True),
@@ -29,6 +29,7 @@ _ARTICLE_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "title": ((str, _NONE), False),
     "city": ((str, _NONE), False),
     "published": ((str, _NONE), False),
+    "kicker": ((str, _NONE), False),
     "region": ((str,), False),
     "text": ((str,), False),
 }
@@ -147,6 +148,7 @@ def _looks_sound(doc_id: str, row: dict[str, Any]) -> bool:
         and (title is None or type(title) is str)
         and (city is None or type(city) is str)
         and (published is None or type(published) is str)
+        and (get("kicker") is None or type(get("kicker")) is str)
         and type(get("region", "")) is str
     ):
         return False

@@ -346,7 +346,18 @@ def rejoin_wrapped_lines(lines: list[str]) -> tuple[list[str], int]:
             continue
         prev_blank = index == 0 or not lines[index - 1]
         next_blank = index + 1 >= len(lines) or not lines[index + 1]
-        if is_subhead(line) and prev_blank and next_blank and (not current or ends_paragraph(current)):
+        if current and not ends_paragraph(current) and _CONTINUATION.match(line):
+            current = _join(current, line)  # '第一要' ⏎⏎ '务。…': the wrap fell on a blank line
+            joins += 1
+            continue
+        following = next((later for later in lines[index + 1 :] if later), "")
+        if (
+            is_subhead(line)
+            and prev_blank
+            and next_blank
+            and (not current or ends_paragraph(current))
+            and not _CONTINUATION.match(following)
+        ):
             if current:
                 paragraphs.append(current)
             paragraphs.append(line)
@@ -363,6 +374,11 @@ def rejoin_wrapped_lines(lines: list[str]) -> tuple[list[str], int]:
         paragraphs.append(current)
     paragraphs = [_tidy_joined(p) for p in paragraphs]
     return paragraphs, joins
+
+
+# A paragraph never opens with a word's last character and its punctuation: such a line ends a word the
+# line before it broke off.
+_CONTINUATION = re.compile(r"[\u4e00-\u9fff]{1,2}[。，、；！？：]")
 
 
 def _join(left: str, right: str) -> str:

@@ -92,6 +92,7 @@ class Item:
     title_rest: int | None = None  # the second line of a headline broken in two
     byline_lines: list[int] = field(default_factory=list)
     caption_lines: list[int] = field(default_factory=list)
+    kicker_lines: list[int] = field(default_factory=list)  # an overline or a unit's name next to the headline
     closed: bool = False
     fragments: bool = False
     # Set by ``_absorb`` when it adds a line that is neither title nor byline: the article has a body.
@@ -328,6 +329,7 @@ def split_lines(lines: list[str]) -> Split:
         headline = _headline_at(blocks, index, lines, current)
         if headline and current is not None and _is_overline(current, block, lines):
             current.kind, current.fragments, current.closed = "article", False, False
+            current.kicker_lines = list(current.lines)
             current.title_line = block[0]
             _absorb(current, block, lines)
             continue
@@ -403,6 +405,10 @@ def _absorb(item: Item, block: list[int], lines: list[str]) -> None:
             item.title_rest = n
             continue
         expected_credit = item.title_line is not None and not item.body_seen and len(block) == 1
+        under_headline = item.title_line is not None and n - 1 in (item.title_line, item.title_rest)
+        if (expected_credit or under_headline) and not item.body_seen and _is_kicker(line):
+            item.kicker_lines.append(n)
+            continue
         if (
             is_byline(line)
             or (expected_credit and is_names_line(line))
@@ -413,6 +419,20 @@ def _absorb(item: Item, block: list[int], lines: list[str]) -> None:
             item.body_seen = True
     if block[-1] != item.title_line and is_closing_byline(lines[block[-1]]):
         item.closed = True
+
+
+def _is_kicker(line: str) -> bool:
+    """'示范区纪委监察工委' under a headline: short, no clause, no credit — the headline's, not the text's."""
+    return (
+        len(line) <= page_patterns().headline.kicker_max_chars
+        and not _SENTENCE_PUNCT.search(line)
+        and not _TRAILING_COMMA.search(line)
+        and not re.search(r"[，、；,;（()）]", line)
+        and not is_news_lead(line)
+        and not is_byline(line)
+        and not is_names_line(line)
+        and not photo_credit(line)
+    )
 
 
 def _continues_headline(first: str, second: str) -> bool:
