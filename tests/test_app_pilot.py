@@ -24,6 +24,7 @@ from five_star.tui.screens.export import ConfirmOverwrite, ExportDialog
 from five_star.tui.screens.help import HelpScreen
 from five_star.tui.widgets.article_detail import (
     ArticleHeader,
+    ArticleRecord,
     ArticleText,
     FigureTable,
     kind_class,
@@ -228,13 +229,19 @@ async def test_detail_pane_shows_metadata_text_and_figure_table(db, articles, tm
     async with app.run_test(size=APP_SIZE) as pilot:
         await settle(pilot)
         await open_article(pilot, {a.id: a for a in articles}, article.id)
-        header = app.screen.query_one(ArticleHeader).render().plain
+        # What is drawn: a fact cut short in the header (one line each) is drawn in full under the text.
+        header, below = (
+            "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+            for widget in (app.screen.query_one(ArticleHeader), app.screen.query_one(ArticleRecord))
+        )
         if article.title:
             assert one_line(article.title) in header
         assert (article.city or "未定位") in header
-        assert f"{article.source} lines {article.first_line}–{article.last_line}" in header
-        for value in [*article.authors, *article.programs, *article.repairs, *article.counties]:
-            assert one_line(value) in header
+        for value in [
+            f"{article.source} lines {article.first_line}–{article.last_line}",
+            *article.authors, *article.programs, *article.repairs, *article.counties,
+        ]:
+            assert one_line(value) in header or one_line(value) in below, value
         body = app.screen.query_one(ArticleText)
         assert body.render().plain == strip_controls(article.text)
         table = app.screen.query_one(FigureTable)
@@ -877,6 +884,10 @@ TEXTUAL_HOOKS = {
     "handle_bindings_clash", "on_mount", "on_ready", "render", "render_label", "search",
     # a Visual of our own (the wrapped article text) fills in Visual's abstract methods
     "get_height", "get_optimal_width", "render_strips",
+    # the figure explorer's table draws only the rows on screen, through the Line API
+    "render_line",
+    # the library tree measures its labels without drawing them, and takes them as the one line they are
+    "get_label_width", "process_label",
 }
 
 

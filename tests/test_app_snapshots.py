@@ -83,11 +83,15 @@ def pin_cursors(app) -> None:
             widget.cursor_blink = False
 
 
-def after(*keys: str):
-    """A run_before hook: wait for the library, press each key and let the app settle after it."""
+def after(*keys: str, theme: str | None = None):
+    """A run_before hook: wait for the library, switch theme if asked, press each key and let the app settle
+    after it."""
 
     async def run_before(pilot) -> None:
         await settle(pilot)
+        if theme is not None:
+            pilot.app.theme = theme
+            await settle(pilot)
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
@@ -124,7 +128,17 @@ def test_main_view_with_an_article_open(snap_compare, app):
 
 
 def test_main_view_at_80x24(snap_compare, app):
+    # The header takes a line per fact, so the article starts on the first screen.
     assert snap_compare(app, terminal_size=(80, 24), run_before=after("l", "l", "l", "j"))
+
+
+def test_main_view_at_80x24_scrolled_to_the_facts_cut_short(snap_compare, app):
+    async def run_before(pilot) -> None:
+        await after("l", "l", "l", "j")(pilot)
+        pilot.app.screen.query_one("#detail-scroll").scroll_end(animate=False)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 def test_main_view_at_60x20(snap_compare, app):
@@ -133,6 +147,23 @@ def test_main_view_at_60x20(snap_compare, app):
 
 def test_programs_then_cities_after_t(snap_compare, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=after("t", "l"))
+
+
+# ---- a light theme (the views above are in textual-dark, the default) ---------------------------------
+
+
+def test_main_view_with_an_article_open_in_textual_light(snap_compare, app):
+    keys = ("l", "l", "l", "j", "right_square_bracket")
+    assert snap_compare(app, terminal_size=SIZE, run_before=after(*keys, theme="textual-light"))
+
+
+def test_main_view_at_80x24_in_textual_light(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=after("l", "l", "l", "j", theme="textual-light"))
+
+
+def test_search_filters_the_tree_in_textual_light(snap_compare, app):
+    keys = ("slash", *"红色物业", "enter")
+    assert snap_compare(app, terminal_size=SIZE, run_before=after(*keys, theme="textual-light"))
 
 
 # ---- search ---------------------------------------------------------------------------------------------

@@ -406,3 +406,13 @@ def test_x3_an_e_paper_page_gives_its_article_its_headline_and_no_strip_article(
     assert article.title == "出山镇“五星”支部创建见闻"
     assert article.authors == ["王远"]
     assert {r.reason for r in result.removed} == {"e-paper page label", "voice broadcast", "previous/next"}
+
+
+def test_a_planned_tally_is_marked_in_the_articles_csv(tmp_path):
+    text = f"出山镇“五星”支部创建见闻\n\n{BODY}全镇已创成“四星”支部5个，对今年拟创建“五星”支部的6个村逐一制定方案。\n"
+    (article,) = page(text).articles
+    target = tmp_path / "articles.csv"
+    write_articles_csv([article], target)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["star_counts"] == "四星 5; 五星 6 planned"

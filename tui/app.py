@@ -2,14 +2,16 @@
 
 The app owns the library: it is opened (and seeded on a first run) in worker threads, which report by
 message — ``LoadProgress``, ``SummariesRead``, ``LibraryLoaded``, ``SearchReady``, ``LibraryFailed`` — handled here on the
-UI thread and handed down to the browse screen. It also owns the keys that work on every screen and the
-user's keymap file, which remaps any binding by its id.
+UI thread and handed down to the browse screen. It also owns the keys that work on every screen, the
+user's keymap file, which remaps any binding by its id, and the settings kept between launches (theme,
+grouping, last export folder and format; store/settings.py).
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,20 +25,25 @@ from textual.screen import Screen
 
 from five_star.seeds import seed_paths
 from five_star.store.errors import FiveStarError
+from five_star.store.export.formats import FORMAT_NAMES, FORMATS, ExportFormat, export_format
 from five_star.store.library.library import IngestReport, Library
 from five_star.store.locations import config_dir, default_library_path
 from five_star.store.model import Article
 from five_star.store.query.browse import (
     BrowseIndex,
+    Grouping,
     Summary,
     library_stamp,
     read_cached_summaries,
     write_cached_summaries,
 )
 from five_star.store.query.service import QueryService
-from five_star.tui.screens.browse import BrowseReady, BrowseScreen
+from five_star.store.settings import read_settings, settings_path, write_settings
+from five_star.tui.screens.browse import BrowseReady, BrowseScreen, ExportChosen
 from five_star.tui.screens.commands import keys_for
+from five_star.tui.screens.dashboard import DashboardScreen
 from five_star.tui.screens.export import ConfirmOverwrite, ExportDialog
+from five_star.tui.screens.figures import FigureExplorer, FigureGrid
 from five_star.tui.screens.help import HelpScreen
 from five_star.tui.widgets.article_tree import ArticleTree
 from five_star.tui.widgets.search_bar import SearchBar
@@ -147,7 +154,8 @@ class FiveStarApp(App[None]):
     ]
     # Every class whose bindings a keymap file may remap by id.
     KEYMAP_CLASSES: ClassVar[tuple[type[DOMNode], ...]] = (
-        BrowseScreen, ArticleTree, SearchBar, ExportDialog, ConfirmOverwrite, HelpScreen,
+        BrowseScreen, ArticleTree, SearchBar, ExportDialog, ConfirmOverwrite, HelpScreen, DashboardScreen,
+        FigureExplorer, FigureGrid,
     )
 
     def __init__(
@@ -159,10 +167,13 @@ class FiveStarApp(App[None]):
     ) -> None:
         super().__init__()
         self.db_path = db_path
-        self.export_dir = export_dir if export_dir is not None else Path.cwd()
+        self.settings, self.settings_problems = read_settings(settings_path())
+        self.settings_saved = True  # until a write fails: then said once, not at every change
+        self.export_dir = export_dir if export_dir is not None else self._saved_export_dir()
         self.error: str | None = None
         self.user_keymap: dict[str, str] = {}
-        self.browse = BrowseScreen(export_dir=self.export_dir, clock=clock)
+        self.browse = BrowseScreen(export_dir=self.export_dir, clock=clock, export_format=self._saved_export_format())
+        self.browse.grouping = self._saved_grouping()
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
@@ -177,6 +188,17 @@ class FiveStarApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = display_path(self.db_path)
         self.load_keymap()
+        self._apply_saved_theme()
+        if self.settings_problems:
+            self.notify(f"{display_path(settings_path())}: {'; '.join(self.settings_problems)} (the defaults apply "
+                        "instead)", title="Settings", severity="warning", markup=False, timeout=20)
+        # Watched only now, so putting back the saved theme and grouping is not taken for a new choice.
+        self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
+        self.watch(self.browse, "grouping", lambda grouping: self.remember(grouping=grouping.value), init=False)
+
+    def on_export_chosen(self, message: ExportChosen) -> None:
+        self.export_dir = message.request.path.parent  # screenshots go there too
+        self.remember(export_folder=str(self.export_dir), export_format=message.request.format.name)
 
     def on_browse_ready(self, message: BrowseReady) -> None:
         # Only now is the browse screen there to be told what the workers find.
@@ -255,6 +277,59 @@ class FiveStarApp(App[None]):
     def on_library_failed(self, message: LibraryFailed) -> None:
         self.error = message.reason
         self.exit(return_code=1)
+
+    # ---- settings kept between launches (store/settings.py) ---------------------------------
+
+    def _saved_export_dir(self) -> Path:
+        # A folder since removed (an unplugged drive) would make every export ask to create it again.
+        folder = self.settings.export_folder
+        if folder is not None and Path(folder).is_dir():
+            return Path(folder)
+        return Path.cwd()
+
+    def _saved_export_format(self) -> ExportFormat:
+        name = self.settings.export_format
+        if name is None:
+            return FORMATS[0]
+        if name not in FORMAT_NAMES:
+            self.settings_problems.append(f"export_format: no format {name!r}")
+            return FORMATS[0]
+        return export_format(name)
+
+    def _saved_grouping(self) -> Grouping:
+        value = self.settings.grouping
+        if value is None:
+            return Grouping.CITY
+        try:
+            return Grouping(value)
+        except ValueError:
+            self.settings_problems.append(f"grouping: no grouping {value!r}")
+            return Grouping.CITY
+
+    def _apply_saved_theme(self) -> None:
+        name = self.settings.theme
+        if name is None:
+            return
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            self.settings_problems.append(f"theme: no theme {name!r}")
+
+    def remember(self, **changes: str) -> None:
+        """Save a choice for the next launch; a folder that cannot be written to is said once, then borne."""
+        settings = replace(self.settings, **changes)
+        if settings == self.settings:
+            return
+        self.settings = settings
+        try:
+            write_settings(settings_path(), settings)
+        except OSError as exc:
+            if self.settings_saved:
+                self.notify(f"Settings will not be kept: {display_path(settings_path())} cannot be written "
+                            f"({exc.strerror or exc})", title="Settings", severity="warning", markup=False)
+            self.settings_saved = False
+        else:
+            self.settings_saved = True
 
     # ---- keys -------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ Rich only as ``Text`` (never parsed as markup) and with control characters strip
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from collections import Counter, defaultdict
@@ -26,6 +27,7 @@ from rich.text import Text
 from five_star.store.errors import FiveStarError
 from five_star.store.export.formats import export_format
 from five_star.store.library.ingest import ingest, reindex
+from five_star.store.library.jsonl import split_inputs
 from five_star.store.library.library import IngestReport, Library
 from five_star.store.locations import default_library_path
 from five_star.store.model import TIER_NAMES, Article
@@ -91,7 +93,8 @@ class IngestProgress:
 
     def __call__(self, report: IngestReport) -> None:
         for path, reason in report.skipped[self.announced :]:
-            self.console.print(safe(f"five-star-tui: skipped {path}: {reason}"))
+            # soft_wrap: one line each, never broken at the console's width (80 columns when not a terminal)
+            self.console.print(safe(f"five-star-tui: skipped {path}: {reason}"), soft_wrap=True)
         self.announced = len(report.skipped)
         elapsed = max(time.monotonic() - self.started, 1e-6)
         speed = f"{report.bytes_read / 1e6 / elapsed:.2f} MB/s"
@@ -138,14 +141,36 @@ def print_report(report: IngestReport, title: str, seconds: float) -> None:
         out.print(skipped_table(report))
 
 
+class Terminated(BaseException):
+    """SIGTERM during an ingest. Not an ``Exception``: the per-page ``except Exception`` that keeps one bad
+    page from stopping a folder must not swallow it."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one stop is enough: a second must not cut the clean-up short
+    raise Terminated
+
+
 def ingest_files(args) -> int:
+    """SIGTERM is a clean stop: the batches written before it stay (every write is atomic), the staged whole
+    pages are written, the extraction processes end, and the exit is one line and status 1."""
     paths = [Path(p) for p in args.paths]
     err = stderr_console()
     started = time.monotonic()
-    with Library.open(library_path(args)) as library:
-        with IngestProgress(err, count_files(paths), "ingesting") as progress:
-            report = ingest(library, paths, progress=progress)
-        title = f"Ingested into {library.path}"
+    pages, rows = split_inputs(paths)
+    total = None if rows else count_files(pages)  # a JSON Lines file's pages are known only once it is read
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        with Library.open(library_path(args)) as library:
+            with IngestProgress(err, total, "ingesting") as progress:
+                report = ingest(library, paths, progress=progress)
+            title = f"Ingested into {library.path}"
+    except Terminated:
+        raise FiveStarError(
+            "stopped by SIGTERM; the pages stored before it are kept (run the same ingest again to add the rest)"
+        ) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print_report(report, title, time.monotonic() - started)
     refresh_cached_summaries(library.path)
     if not report.files_read:

@@ -12,11 +12,12 @@ is removed by the next export to the same file once it is ``STALE_TEMP_SECONDS``
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from five_star.store.errors import FiveStarError
@@ -25,6 +26,9 @@ from five_star.store.model import Article, DateMention, Figure, StarCount, tier_
 from five_star.store.sanitize import neutralise_formula, strip_controls
 
 LIST_SEPARATOR = "; "
+
+CHUNK_ROWS = 500
+"""CSV rows encoded and written at a time."""
 
 STALE_TEMP_SECONDS = 600.0
 """A temporary file this old is no export at work (an export writes in seconds) but a killed one's leftover."""
@@ -102,7 +106,8 @@ def dates_text(dates: Iterable[DateMention]) -> str:
 
 
 def tally_text(tally: StarCount) -> str:
-    return f"{tier_name(tally.tier)} {number(tally.count)}"
+    """'五星 70', or '五星 6 planned' for a goal: a reader summing the column must see which are which."""
+    return f"{tier_name(tally.tier)} {number(tally.count)}{' planned' if tally.plan else ''}"
 
 
 def article_row(article: Article) -> list[str]:
@@ -153,18 +158,40 @@ def figure_row(article: Article, figure: Figure) -> list[str]:
     ]
 
 
-def _csv_bytes(header: list[str], rows: Iterable[list[str]]) -> tuple[bytes, int]:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    count = 0
-    for row in rows:
-        writer.writerow(row)
-        count += 1
-    return buffer.getvalue().encode("utf-8-sig"), count
+class _CsvChunks:
+    """A CSV file as pieces of bytes, ``CHUNK_ROWS`` rows at a time; ``rows`` counts the rows once iterated.
+
+    In pieces rather than one string: the app exports in a worker thread, and encoding a whole file of
+    90,000 figures in one call held the interpreter lock long enough to stall its keys.
+    """
+
+    def __init__(self, header: list[str], rows: Iterable[list[str]]) -> None:
+        self.header = header
+        self.source = rows
+        self.rows = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow(self.header)
+        yield codecs.BOM_UTF8
+        for row in self.source:
+            writer.writerow(row)
+            self.rows += 1
+            if self.rows % CHUNK_ROWS == 0:
+                yield _drain(buffer)
+        yield _drain(buffer)
 
 
-def _save(path: str | os.PathLike, payload: bytes) -> None:
+def _drain(buffer: io.StringIO) -> bytes:
+    """What the buffer holds, encoded, leaving it empty."""
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
+
+
+def _save(path: str | os.PathLike, payload: Iterable[bytes]) -> None:
     target = Path(path).expanduser()
     if target.is_dir():
         raise FiveStarError(f"cannot export to {target}: it is a folder")
@@ -179,21 +206,28 @@ def _save(path: str | os.PathLike, payload: bytes) -> None:
 
 def write_articles_csv(articles: Iterable[Article], path: str | os.PathLike) -> int:
     """One row per article, columns ``ARTICLE_COLUMNS``; returns the number of rows (header excluded)."""
-    payload, count = _csv_bytes(ARTICLE_COLUMNS, (article_row(a) for a in articles))
-    _save(path, payload)
-    return count
+    chunks = _CsvChunks(ARTICLE_COLUMNS, (article_row(a) for a in articles))
+    _save(path, chunks)
+    return chunks.rows
 
 
 def write_figures_csv(articles: Iterable[Article], path: str | os.PathLike) -> int:
     """One row per figure of every article, columns ``FIGURE_COLUMNS``; returns the number of rows."""
     rows = (figure_row(a, f) for a in articles for f in a.figures)
-    payload, count = _csv_bytes(FIGURE_COLUMNS, rows)
-    _save(path, payload)
-    return count
+    chunks = _CsvChunks(FIGURE_COLUMNS, rows)
+    _save(path, chunks)
+    return chunks.rows
 
 
 def write_jsonl(articles: Iterable[Article], path: str | os.PathLike) -> int:
     """One ``Article.to_dict()`` per line, UTF-8 (JSON escapes control characters itself)."""
-    lines = [json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in articles]
-    _save(path, "".join(lines).encode("utf-8"))
-    return len(lines)
+    count = 0
+
+    def lines() -> Iterator[bytes]:  # one piece per article, for the reason _CsvChunks gives
+        nonlocal count
+        for article in articles:
+            yield (json.dumps(article.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+            count += 1
+
+    _save(path, lines())
+    return count

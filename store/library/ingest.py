@@ -7,32 +7,57 @@ are: files found under paths, extracted here or in worker processes; the stored 
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+import signal
+import sys
+import threading
+import time
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
 
 from five_star.seeds import seed_paths
 from five_star.store.errors import FiveStarError
+from five_star.store.library.jsonl import JSONL_ENCODING, RowBytes, jsonl_pages, split_inputs
 from five_star.store.library.library import IngestReport, Library, Progress, StoredPages
-from five_star.store.model import Page, Skipped, text_sha256
+from five_star.store.model import Page, Skipped, Unchanged, text_sha256
 from five_star.store.pipeline import extract_paths, extract_text
 from five_star.store.reading.read import find_pages
 from five_star.store.resources import ResourceError
 
 
 def ingest(library: Library, paths: Iterable[str | os.PathLike], progress: Progress | None = None) -> IngestReport:
-    """Add pages (files or folders) to the library.
+    """Add pages (files or folders) and ``extract``'s JSON Lines (``.jsonl`` files, also inside folders).
 
     An unchanged file (same content hash) changes nothing; a changed file replaces that file's articles.
-    Unreadable files are reported in ``skipped`` and the rest goes on. A big ingest extracts in
-    several processes (see ``extract_in_parallel``); pages are still stored in order, by this one.
+    Unreadable files and bad JSON Lines rows are reported in ``skipped`` and the rest goes on. A big ingest
+    extracts in several processes (see ``extract_in_parallel``); pages are still stored in order, by this one.
     """
-    wanted = [Path(p) for p in paths]
-    return library.write(lambda stored: extract_in_parallel(wanted, known=dict(stored.page_sha)), progress)
+    pages, rows = split_inputs(Path(p) for p in paths)
+    counted = RowBytes()
+
+    def counting(report: IngestReport) -> None:
+        report.bytes_read += counted.take()
+        if progress:
+            progress(report)
+
+    def produce(stored: StoredPages) -> Generator[Page | Unchanged | Skipped, None, None]:
+        known = dict(stored.page_sha)
+        yield from extract_in_parallel(pages, known=known)
+        for path in rows:
+            yield from jsonl_pages(path, known, counted)
+
+    with ExitStack() as stack:
+        # Closed here, whatever ends the write: a stop (an error, Ctrl-C, SIGTERM) ends the extraction
+        # processes now, not when the generator happens to be collected (at exit they would be waited for).
+        report = library.write(lambda stored: stack.enter_context(closing(produce(stored))), counting)
+    report.bytes_read += counted.take()
+    return report
 
 
 def reindex(library: Library, progress: Progress | None = None) -> IngestReport:
@@ -59,6 +84,11 @@ def ensure_seeded(library: Library, progress: Progress | None = None) -> IngestR
 def _reextracted(stored: StoredPages) -> Iterator[Page | Skipped]:
     for key in list(stored.page_doc):
         row = stored.stored_page(key)
+        if row["encoding"] == JSONL_ENCODING:
+            yield Skipped(
+                Path(key), "came from JSON Lines, without its raw text, so it cannot be re-extracted; its articles are kept as they were"
+            )
+            continue
         raw = stored.stored_raw(key)
         # Text that is gone, emptied or changed by hand is not the text the articles came from: re-extracting
         # it ("" most of all) would delete or corrupt the page's articles, so they are kept as they are.
@@ -87,10 +117,42 @@ def _usable_cpus() -> int:
 
 _worker_known: dict[str, str] = {}
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_PARENT_POLL_SECONDS = 0.5
 
-def _remember_known(known: dict[str, str]) -> None:
-    """Runs once in each extraction process: the stored hashes, so unchanged pages are skipped there too."""
+
+def _start_worker(known: dict[str, str], parent: int) -> None:
+    """Runs once in each extraction process: tie it to the ingest that started it, then take the stored
+    hashes, so unchanged pages are skipped there too."""
+    _die_with_parent(parent)
     _worker_known.update(known)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this process when ``parent`` dies, however it dies.
+
+    A SIGKILLed ingest runs no cleanup: its workers would go on extracting (hundreds of MB) and hold its
+    stdout open, so ``ingest … | tee log`` would never end. Linux sends a signal of our choice when the
+    parent goes (strictly: the parent's thread that started us; ``extract_in_parallel`` starts and stops
+    its workers from one call, so that thread outlives them). Elsewhere a thread watches the parent id,
+    which changes when the process is orphaned.
+    """
+    if sys.platform == "linux":
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the request was in place
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass  # no usable libc (a static or unusual build): watch instead
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="five-star-parent-watch", daemon=True).start()
 
 
 def _extract_one(item: Path | Any) -> Page | Any:
@@ -103,6 +165,7 @@ def extract_in_parallel(
     """``pipeline.extract_paths`` spread over worker processes, results in the same order.
 
     Extraction is pure Python and CPU-bound, so threads would not help; a small input stays in this process.
+    The workers die with this process (``_die_with_parent``), and stopping early ends them at once.
     """
     items = list(find_pages(paths))
     workers = min(workers or _usable_cpus(), len(items))
@@ -111,14 +174,29 @@ def extract_in_parallel(
         return
     # "spawn": forking a process that may run threads (the app) can deadlock the child.
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_remember_known, initargs=(known or {},)
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(known or {}, os.getpid()),
     )
     try:
         yield from pool.map(_extract_one, items, chunksize=4)
     except BrokenProcessPool as exc:
         raise FiveStarError(f"an extraction process died ({exc}); the pages stored so far are kept") from None
+    except BaseException:  # stopping early (Ctrl-C, SIGTERM, an error, the consumer closing us)
+        _end_workers(pool)
+        raise
     finally:
-        pool.shutdown(cancel_futures=True)  # stopping early (Ctrl-C, an error) must not wait for the rest
+        pool.shutdown(cancel_futures=True)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the workers mid-page: ``shutdown`` alone would wait for the pages they are extracting.
+
+    The executor has no public way to reach its processes before Python 3.14 (``terminate_workers``).
+    """
+    for process in list(pool._processes.values()):
+        process.terminate()
 
 
 def _size(item: Path | Any) -> int:

@@ -6,12 +6,13 @@ it, and exporting it. Its state lives in reactives bound (``data_bind``) to the 
 The app hands it the library as it loads: ``show_progress`` while the library is read, ``index``
 (article summaries, perhaps from the cache) to draw the tree, then ``open_library`` with the articles
 and ``open_search`` with the query service. Slow work runs in worker threads that report back by message (``SearchDone``,
-``ExportDone``), handled here on the UI thread.
+``ExportProgress``, ``ExportDone``), handled here on the UI thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -29,14 +30,17 @@ from textual.widgets import Footer, Header, Label, ProgressBar, Tree
 from textual.worker import get_current_worker
 
 from five_star.store.errors import FiveStarError
-from five_star.store.export.formats import FORMATS, export_format
+from five_star.store.export.formats import FORMATS, ExportFormat, export_format
+from five_star.store.library.storage import gc_paused
 from five_star.store.model import Article
 from five_star.store.query.browse import BrowseIndex, Grouping, city_key
 from five_star.store.query.search import Hit
 from five_star.store.query.service import Answer, QueryService, read_query
 from five_star.store.sanitize import one_line
 from five_star.tui.screens.commands import BrowseCommands
+from five_star.tui.screens.dashboard import DashboardScreen
 from five_star.tui.screens.export import ExportDialog, ExportRequest
+from five_star.tui.screens.figures import FigureExplorer
 from five_star.tui.widgets.article_detail import ArticleDetail
 from five_star.tui.widgets.article_tree import ArticleTree, NodeRef, TreeView
 from five_star.tui.widgets.search_bar import SearchBar
@@ -54,6 +58,14 @@ class SearchDone(Message):
         self.answer = answer
 
 
+class ExportProgress(Message):
+    """How many of its articles an export has written (in a worker thread)."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done, self.total = done, total
+
+
 class ExportDone(Message):
     """An export has been written, or has failed (in a worker thread)."""
 
@@ -67,9 +79,18 @@ class BrowseReady(Message):
     """The browse screen's widgets exist: the app may start handing it the library."""
 
 
+class ExportChosen(Message):
+    """The person has chosen where and how to export: the app remembers it for the next export and launch."""
+
+    def __init__(self, request: ExportRequest) -> None:
+        super().__init__()
+        self.request = request
+
+
 class BrowseScreen(Screen[None]):
     DEFAULT_CSS = """
     BrowseScreen {
+        layers: default export-progress;
         #main { height: 1fr; }
         #left {
             width: 42%;
@@ -84,6 +105,20 @@ class BrowseScreen(Screen[None]):
             margin-bottom: 1;
         }
         #tree { height: 1fr; }
+        /* While an export is written: one line over the foot of the tree and pane, above the status bar.
+           On a layer of its own, so showing it moves nothing else: laying out the screen again (and
+           wrapping the open article anew) made the first key during an export wait. */
+        #export-progress {
+            layer: export-progress;
+            dock: bottom;
+            offset-y: -2;
+            height: 1;
+            padding: 0 1;
+            background: $panel;
+            display: none;
+            &.-running { display: block; }
+        }
+        #export-progress-label { width: 1fr; }
     }
     """
 
@@ -99,7 +134,9 @@ class BrowseScreen(Screen[None]):
         Binding("n", "next_hit", "Next hit", show=False, tooltip="Go to the next search hit", id="browse.next-hit"),
         Binding("N", "previous_hit", "Previous hit", show=False, tooltip="Go to the previous search hit",
                 id="browse.previous-hit"),
-        Binding("escape", "clear_search", "Clear search", show=False,
+        # Before the search box sees it too (its own Escape answers by a message, after keys typed meanwhile
+        # had gone into the box), so keys typed right after Escape already reach the tree.
+        Binding("escape", "clear_search", "Clear search", show=False, priority=True,
                 tooltip="Clear the search and show every article again", id="browse.clear-search"),
         Binding("t", "toggle_grouping", "Cities⇄programs",
                 tooltip="Group the tree by cities → programs, or by programs → cities", id="browse.toggle-grouping"),
@@ -110,6 +147,12 @@ class BrowseScreen(Screen[None]):
         Binding("e", "export", "Export",
                 tooltip="Export the selection (or, with nothing selected, what is shown) to CSV or JSON Lines",
                 id="browse.export"),
+        Binding("d", "dashboard", "Dashboard",
+                tooltip="Star tallies per city and county, articles per city and per month, for the selection "
+                "(or what is shown)", id="browse.dashboard"),
+        Binding("f", "figures", "Figures",
+                tooltip="Every figure of the selection (or what is shown): filter, sort, sum and export them; "
+                "Enter opens one", id="browse.figures"),
         Binding("right_square_bracket", "next_figure", "Next figure", show=False,
                 tooltip="Highlight the next figure in the article and scroll to it", id="browse.next-figure"),
         Binding("left_square_bracket", "previous_figure", "Previous figure", show=False,
@@ -132,9 +175,13 @@ class BrowseScreen(Screen[None]):
 
     index: var[BrowseIndex | None] = var(None)  # set by the app; the tree follows it
 
-    def __init__(self, *, export_dir: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, *, export_dir: Path, clock: Callable[[], datetime], export_format: ExportFormat = FORMATS[0]
+    ) -> None:
         super().__init__()
         self.export_dir = export_dir
+        self._figure_to_show: tuple[str, int] | None = None  # chosen in the figure explorer, until its article shows
+        self.export_format = export_format  # what the export dialog offers first: the last one chosen
         self.clock = clock
         self.articles: dict[str, Article] = {}  # empty until the library has been read
         self.service: QueryService | None = None  # likewise
@@ -157,6 +204,9 @@ class BrowseScreen(Screen[None]):
                     yield ProgressBar(id="loading-progress", show_eta=False)
                 yield ArticleTree(id="tree")
             yield ArticleDetail(id="detail")
+        with Horizontal(id="export-progress"):
+            yield Label(id="export-progress-label")
+            yield ProgressBar(id="export-progress-bar")
         yield StatusBar(id="status").data_bind(
             BrowseScreen.total,
             BrowseScreen.grouping,
@@ -178,7 +228,7 @@ class BrowseScreen(Screen[None]):
             return
         self.note = note
         self.query_one("#loading-label", Label).update(Text(note))
-        self.query_one(ProgressBar).update(total=total, progress=done)
+        self.query_one("#loading-progress", ProgressBar).update(total=total, progress=done)
 
     def watch_index(self, old: BrowseIndex | None, index: BrowseIndex | None) -> None:
         """Show the tree; again if the library turned out to differ from the cached summaries."""
@@ -202,6 +252,10 @@ class BrowseScreen(Screen[None]):
         """The articles have been read: the detail pane shows whole articles, and export works."""
         self.articles = articles
         self.reading = False
+        # The articles live as long as the app. Out of the collector's sight, a full collection (set off
+        # by any burst of allocation: an export, typing a query) no longer scans their half a million
+        # objects at 20,000 articles, 300 ms with the interpreter lock held: a key answered that late.
+        gc.freeze()
         node = self.query_one(ArticleTree).cursor_node
         if node is not None and node.data is not None and node.data.is_article:
             self._show_detail(node.data)
@@ -273,6 +327,9 @@ class BrowseScreen(Screen[None]):
             return
         hit = self.hit_by_id.get(article.id)
         detail.show_article(article, hit.spans if hit is not None else [])  # spans are worked out on demand
+        chosen, self._figure_to_show = self._figure_to_show, None
+        if chosen is not None and chosen[0] == ref.article_id:
+            self.call_after_refresh(detail.go_to_figure, chosen[1])  # once the article is laid out
 
     def _summary(self, ref: NodeRef) -> Text:
         """What the detail pane says about a group node (or the empty tree's message)."""
@@ -283,7 +340,8 @@ class BrowseScreen(Screen[None]):
             return text
         name = " → ".join(one_line(n) for n in (ref.top, ref.middle) if n)
         text.append(name, "bold")
-        chosen = sum(1 for i in ref.ids if i in self.selected)
+        selected = self.selected  # once: it is a query for the tree
+        chosen = sum(1 for i in ref.ids if i in selected)
         text.append(f"\n{len(ref.ids):,} articles · {chosen:,} selected\n")
         if ref.middle is None:  # the city's programs among the hits too, though the tree leaves them out
             grouping = self.tree_grouping()
@@ -315,7 +373,7 @@ class BrowseScreen(Screen[None]):
     @on(SearchBar.Changed, "#search")
     def _query_changed(self, event: SearchBar.Changed) -> None:
         if not event.value.strip():
-            self._show_answer(read_query(event.value))  # nothing to search for: everything, at once
+            self._show_everything(event.value)
         elif self.service is not None:  # else open_search runs it once the service is ready
             self.run_search(self.service, event.value)
 
@@ -367,9 +425,17 @@ class BrowseScreen(Screen[None]):
     def action_clear_search(self) -> None:
         self._first_hit_pending = False
         bar = self.query_one(SearchBar)
-        bar.value = ""  # which shows everything again, through _query_changed
+        bar.value = ""
         bar.display = False
-        self.query_one(ArticleTree).focus()
+        # The whole tree, and the focus on it, now rather than when the box's Changed message comes round:
+        # keys typed right after Esc (``escape g j space``) act on the tree the person is going back to.
+        self.set_focus(self.query_one(ArticleTree))
+        self._show_everything("")
+
+    def _show_everything(self, text: str) -> None:
+        """The whole library, at once (there is nothing to search for); unless the tree shows it already."""
+        if not (self.answer.everything and self.answer.text == text):
+            self._show_answer(read_query(text))
 
     def action_next_hit(self) -> None:
         self._step_hit(1)
@@ -458,6 +524,58 @@ class BrowseScreen(Screen[None]):
     def action_previous_figure(self) -> None:
         self.query_one(ArticleDetail).step_figure(-1)
 
+    # ---- views over the selection (or what is shown) -------------------------------------------
+
+    def _scope_articles(self) -> tuple[list[Article], str] | None:
+        """The articles a view shows, as an export would write them, and a few words saying which."""
+        if self.reading:
+            self.notify("The library is still being read; try again in a moment.", severity="warning")
+            return None
+        ids, _ = self.export_scope()
+        if not ids:
+            self.notify("Nothing to show: no articles are shown.", severity="warning")
+            return None
+        if self.selected:
+            scope = f"{len(ids):,} selected"
+        elif self.shown is None:
+            scope = f"all {len(ids):,} articles"
+        else:
+            scope = f"{len(ids):,} matching “{one_line(self.answer.text)}”"
+        return [self.articles[i] for i in ids], scope
+
+    def action_dashboard(self) -> None:
+        chosen = self._scope_articles()
+        if chosen is not None:
+            articles, scope = chosen
+            screen = DashboardScreen(articles, scope=scope, export_dir=self.export_dir, clock=self.clock)
+            self.app.push_screen(screen, self._open_from_dashboard)
+
+    def _open_from_dashboard(self, article_id: str | None) -> None:
+        # A selected article outside the current search's hits is not in the tree.
+        if article_id is not None and not self.go_to_article(article_id):
+            self.notify("That article is not in the tree as it is now; Esc clears the search.", severity="warning",
+                        markup=False)
+
+    def action_figures(self) -> None:
+        chosen = self._scope_articles()
+        if chosen is not None:
+            screen = FigureExplorer(chosen[0], export_dir=self.export_dir, clock=self.clock)
+            self.app.push_screen(screen, self._open_figure)
+
+    def _open_figure(self, chosen: tuple[str, int] | None) -> None:
+        if chosen is None:
+            return
+        tree = self.query_one(ArticleTree)
+        before = tree.cursor_node
+        if not self.go_to_article(chosen[0]):
+            self.notify("That article is not in the tree as it is now; Esc clears the search.", severity="warning",
+                        markup=False)
+            return
+        if tree.cursor_node is before:  # already open: no highlight message will come to show it again
+            self.query_one(ArticleDetail).go_to_figure(chosen[1])
+        else:
+            self._figure_to_show = chosen  # shown by _show_detail once the tree's highlight has opened the article
+
     # ---- export -----------------------------------------------------------------------------
 
     def export_scope(self) -> tuple[list[str], str]:
@@ -475,7 +593,10 @@ class BrowseScreen(Screen[None]):
             f"matching “{one_line(self.answer.text)}”."
         )
 
-    def action_export(self, format_name: str = FORMATS[0].name) -> None:
+    def action_export(self, format_name: str | None = None) -> None:
+        if self.exporting:  # one at a time: two writers racing for one file would leave either
+            self.notify("An export is being written; export again when it is done.", severity="warning")
+            return
         if self.reading:
             self.notify("The library is still being read; export in a moment.", severity="warning")
             return
@@ -483,24 +604,56 @@ class BrowseScreen(Screen[None]):
         if not ids:
             self.notify("Nothing to export: no articles are shown.", severity="warning")
             return
-        fmt = export_format(format_name)
+        fmt = export_format(format_name) if format_name is not None else self.export_format
         default = self.export_dir / fmt.default_name(self.clock())
         self.app.push_screen(ExportDialog(scope, default, fmt), partial(self._export, ids))
 
     def _export(self, ids: list[str], request: ExportRequest | None) -> None:
         if request is not None:
+            self.export_dir, self.export_format = request.path.parent, request.format
+            self.post_message(ExportChosen(request))
             self.write_export([self.articles[i] for i in ids], request)
+
+    @property
+    def exporting(self) -> bool:
+        return self.query_one("#export-progress").has_class("-running")
+
+    def write_export(self, articles: list[Article], request: ExportRequest) -> None:
+        """Write the export in a worker thread, with a progress bar above the status bar meanwhile."""
+        count = f"{len(articles):,} article{'s' if len(articles) != 1 else ''}"
+        self.query_one("#export-progress-label", Label).update(
+            Text(f"Exporting {count} to {one_line(str(request.path))} ({request.format.name})…")
+        )
+        self.query_one("#export-progress-bar", ProgressBar).update(total=len(articles), progress=0)
+        self.query_one("#export-progress").add_class("-running")
+        self._write_export(articles, request)
 
     # Not described by repr() of its arguments, which Textual would run on the UI thread for every article.
     @work(thread=True, group="export", description="export")
-    def write_export(self, articles: list[Article], request: ExportRequest) -> None:
+    def _write_export(self, articles: list[Article], request: ExportRequest) -> None:
         fmt = request.format
+        total = len(articles)
+        step = max(1, total // 50)  # fifty steps move the bar smoothly, with few messages for the UI
+
+        def reporting() -> Iterator[Article]:  # the writers take the articles one by one, as they write
+            for done, article in enumerate(articles, 1):
+                yield article
+                if done % step == 0 or done == total:
+                    self.post_message(ExportProgress(done, total))
+
         try:
-            rows = fmt.writer(articles, request.path)
+            # Its tens of thousands of short-lived rows set off collection after collection, each holding
+            # the interpreter lock the UI thread needs to answer keys; none of them would find garbage.
+            with gc_paused():
+                rows = fmt.writer(reporting(), request.path)
         except (FiveStarError, OSError) as exc:
             self.post_message(ExportDone(f"Export failed: {exc}", failed=True))
             return
         self.post_message(ExportDone(f"Exported {fmt.rows(rows)} to {request.path}"))
 
+    def on_export_progress(self, message: ExportProgress) -> None:
+        self.query_one("#export-progress-bar", ProgressBar).update(total=message.total, progress=message.done)
+
     def on_export_done(self, message: ExportDone) -> None:
+        self.query_one("#export-progress").remove_class("-running")
         self.notify(message.report, title="Export", severity="error" if message.failed else "information", markup=False)

@@ -47,6 +47,10 @@ class Browsing(Protocol):
 
     def action_search(self) -> None: ...
 
+    def action_dashboard(self) -> None: ...
+
+    def action_figures(self) -> None: ...
+
     def action_select_shown(self) -> None: ...
 
     def action_clear_selection(self) -> None: ...
@@ -96,6 +100,16 @@ class BrowseCommands(Provider):
         other = "programs → cities" if browse.grouping is Grouping.CITY else "cities → programs"
         yield f"Group by {other}", browse.action_toggle_grouping, f"Switch the tree's grouping {keys('toggle_grouping')}"
         yield "Search…", browse.action_search, f"Filter the tree with a query {keys('search')}"
+        yield (
+            "Dashboard: star tallies per city and county, articles per month",
+            browse.action_dashboard,
+            f"For the selection, or what is shown {keys('dashboard')}",
+        )
+        yield (
+            "Figures: every figure of the shown articles",
+            browse.action_figures,
+            f"Filter, sort, summarise and export them {keys('figures')}",
+        )
         yield "Select everything shown", browse.action_select_shown, keys("select_shown")
         yield "Clear the selection", browse.action_clear_selection, keys("clear_selection")
 

@@ -17,8 +17,10 @@ from textual.dom import DOMNode
 from textual.widgets import Label, Static, Tree
 
 from five_star.tui.screens.browse import BrowseScreen
+from five_star.tui.screens.dashboard import DashboardScreen
 from five_star.tui.screens.dialog import Dialog
 from five_star.tui.screens.export import ConfirmOverwrite, ExportDialog
+from five_star.tui.screens.figures import FigureExplorer, FigureGrid
 from five_star.tui.widgets.article_tree import ArticleTree
 from five_star.tui.widgets.search_bar import SearchBar
 
@@ -88,6 +90,12 @@ class HelpScreen(Dialog[None]):
              "In the figure table: previous or next figure (highlighted in the text)"),
             (f"{self._key('pageup')} {self._key('pagedown')}", "In the figure table: a page of figures up or down"),
         ]
+        yield "Dashboard", [
+            *self._rows(DashboardScreen),
+            (self._key("enter"), "On a tally: close the dashboard and open its article; on a city: its counties"),
+            ("← → ↑ ↓", "Move between cells; the tally under the cursor is shown with its sentence below the table"),
+        ]
+        yield "Figure explorer", self._rows(FigureExplorer, FigureGrid)
         yield "Export dialog", [
             *self._rows(ExportDialog),
             (self._key("enter"), "Export (in the path field, where the dialog opens)"),

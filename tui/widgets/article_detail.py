@@ -8,12 +8,12 @@ offsets stay valid) and always put on screen as literal text, never markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -39,6 +39,23 @@ _PLACE_SUFFIX = re.compile(r"(市|县|区|镇|乡|街道|办事处|村|社区)$"
 
 def kind_class(kind: str) -> str:
     return f"figure--{kind if kind in FIGURE_KINDS else 'other'}"
+
+
+KIND_CLASSES = frozenset(kind_class(kind) for kind in FIGURE_KINDS)
+
+# The legend's labels, and the short ones it falls back to in a narrow pane (the kind as the table names it).
+LEGEND_LABELS = {
+    **{kind_class(kind): label for kind, label in FIGURE_KINDS.items()},
+    "figure--place": "place",
+    "figure--hit": "search hit",
+    "figure--current": "current figure",
+}
+SHORT_LEGEND_LABELS = {
+    **{kind_class(kind): kind for kind in FIGURE_KINDS},
+    "figure--place": "place",
+    "figure--hit": "hit",
+    "figure--current": "current",
+}
 
 
 @dataclass(frozen=True)
@@ -169,8 +186,99 @@ def _list(values: Iterable[str]) -> str:
     return "、".join(one_line(v) for v in values if v)
 
 
+LABEL_CELLS = 10  # "published " and the rest: the labels' column
+MORE = "↓"  # ends a row cut short: the rest is in the record under the text
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of facts in the header: a label, then ``prefix`` and a list that may be cut to fit the line."""
+
+    label: str
+    items: tuple[str, ...] = ()
+    prefix: str = ""
+    separator: str = "、"
+    empty: str = "—"
+
+    @property
+    def value(self) -> str:
+        return (self.prefix + self.separator.join(self.items)) or self.empty
+
+    def item_spans(self) -> list[tuple[int, int]]:
+        """Where each item is in ``value``: kept on one line when the value is wrapped."""
+        spans = []
+        at = len(self.prefix)
+        for item in self.items:
+            spans.append((at, at + len(item)))
+            at += len(item) + len(self.separator)
+        return spans
+
+    def cut(self, width: int) -> str | None:
+        """The value shortened to one line of ``width`` cells (label included), or None when it fits whole.
+
+        Whole items are kept while they fit, then the number left out (``… +3 ↓``); a value that is one
+        long item is cut off with ``…↓``.
+        """
+        room = max(2, width - (LABEL_CELLS if self.label else 0))
+        if cell_len(self.value) <= room:
+            return None
+        for kept in range(len(self.items) - 1, 0, -1):
+            shown = f"{self.prefix}{self.separator.join(self.items[:kept])} … +{len(self.items) - kept} {MORE}"
+            if cell_len(shown) <= room:
+                return shown
+        return set_cell_size(self.value, room - 2).rstrip() + "…" + MORE
+
+
+def header_rows(article: Article) -> list[Row]:
+    """The facts under the title; each is drawn on one line, cut short when the pane is too narrow."""
+    city = city_key(article)
+    counties = tuple(one_line(c) for c in article.counties if c)
+    mentions = tuple(dict.fromkeys(one_line(d.text) for d in article.dates))
+    stars = _list(article.stars) or "—"
+    tallies = tuple(
+        f"{tier_name(s.tier)} {s.count}{' planned' if s.plan else ''} ({one_line(s.text)})" for s in article.star_counts
+    )
+    rows = [
+        Row("", counties, prefix=f"{city} · " if counties else city),
+        Row("published", mentions, prefix=(article.published or "not stated") + (" · mentions " if mentions else "")),
+        Row("authors", tuple(one_line(a) for a in article.authors if a)),
+        Row("programs", tuple(one_line(p) for p in article.programs if p)),
+        # Stars and their tallies share a line: a tally counts branches of a star category.
+        Row("stars", tallies, prefix=stars + (" · tallies " if tallies else ""), separator="; "),
+        Row("source", (f"{one_line(article.source)} lines {article.first_line}–{article.last_line}",)),
+        Row("repairs", tuple(one_line(r) for r in article.repairs), separator=", ", empty="none"),
+    ]
+    # Only when the article has them: most do not, and every line here pushes the text down.
+    if article.kicker:
+        rows.insert(1, Row("kicker", (one_line(article.kicker),)))
+    if article.captions:
+        rows.insert(-2, Row("photos", tuple(one_line(c) for c in article.captions), separator="; "))
+    return rows
+
+
+class ByWidth(Text):
+    """Text that is drawn differently at each width (``draw``); ``plain`` is all of it, uncut.
+
+    Textual asks the visual for its height and its lines at the width it lays the widget out at, so what
+    is drawn always fits the pane, with no second layout pass after a resize.
+    """
+
+    __slots__ = ("draw",)
+
+    def __init__(self, draw: Callable[[int], Text]) -> None:
+        super().__init__()
+        self.draw = draw
+
+    def visualize(self) -> Visual:  # Textual's visual protocol: used in place of its own wrapping
+        return _ByWidthVisual(self, self.draw)
+
+
 class ArticleHeader(Widget):
-    """Title and metadata of the shown article (or a summary of the highlighted group)."""
+    """Title and metadata of the shown article (or a summary of the highlighted group).
+
+    Each fact takes one line, cut short when the pane is narrow, so the article itself starts on the first
+    screen even at 80×24; what was cut is listed in full by the :class:`ArticleRecord` under the text.
+    """
 
     DEFAULT_CSS = """
     ArticleHeader {
@@ -193,21 +301,30 @@ class ArticleHeader(Widget):
         self.article: Article | None = None
         self.title_marks: list[Mark] = []
         self.summary: Text | None = None
+        self.rows: list[Row] = []
 
     def show_article(self, article: Article, title_marks: list[Mark]) -> None:
         self.article, self.title_marks, self.summary = article, title_marks, None
+        self.rows = header_rows(article)
         self.refresh(layout=True)
 
     def show_summary(self, summary: Text) -> None:
-        self.article, self.title_marks, self.summary = None, [], summary
+        self.article, self.title_marks, self.summary, self.rows = None, [], summary, []
         self.refresh(layout=True)
 
     def render(self) -> Text:
         if self.summary is not None:
             return self.summary
-        article = self.article
-        if article is None:
+        if self.article is None:
             return Text("")
+        text = ByWidth(self._drawn)
+        text.append_text(self._drawn(None))
+        return text
+
+    def _drawn(self, width: int | None) -> Text:
+        """The header with each row cut to ``width`` cells; None draws every row whole."""
+        article = self.article
+        assert article is not None
         style = self.get_component_rich_style
         text = Text()
         title_style = style("article-header--title")
@@ -221,27 +338,59 @@ class ArticleHeader(Widget):
         if article.kind == "photo":
             text.append("  [photo caption]", style("article-header--label"))
         label = style("article-header--label")
-        place = " · ".join(p for p in (city_key(article), _list(article.counties)) if p)
-        mentions = _list(dict.fromkeys(d.text for d in article.dates))
-        rows = [
-            ("", place),
-            ("published", (article.published or "not stated") + (f" · mentions {mentions}" if mentions else "")),
-            ("authors", _list(article.authors) or "—"),
-            ("programs", _list(article.programs) or "—"),
-            ("stars", _list(article.stars) or "—"),
-            ("tallies", "; ".join(
-                f"{tier_name(s.tier)} {s.count} ({one_line(s.text)})" for s in article.star_counts
-            ) or "—"),
-            ("source", f"{one_line(article.source)} lines {article.first_line}–{article.last_line}"),
-            ("repairs", ", ".join(one_line(r) for r in article.repairs) or "none"),
-        ]
-        for name, value in rows:
+        for row in self.rows:
             text.append("\n")
-            if name:
-                text.append(f"{name:<10}", label)
-            text.append(value)
-            if name == "" and (elsewhere := contradicting_places(article)):
+            if row.label:
+                text.append(f"{row.label:<{LABEL_CELLS}}", label)
+            cut = row.cut(width) if width is not None else None
+            text.append(row.value if cut is None else cut)
+            if not row.label and (elsewhere := contradicting_places(article)):
                 text.append(f"  ⚠ {_list(f'{p.name} is in {p.city}' for p in elsewhere)}", style("article-header--warning"))
+        return text
+
+
+class ArticleRecord(Widget):
+    """Under the text: the header's facts that were cut short at this width, in full."""
+
+    DEFAULT_CSS = """
+    ArticleRecord {
+        height: auto;
+        & > .article-record--title { text-style: bold; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"article-record--title", "article-record--label"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[Row] = []
+
+    def show(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        text = ByWidth(self._drawn)
+        text.append_text(self._drawn(None))
+        return text
+
+    def _drawn(self, width: int | None) -> Text:
+        """The rows cut short at ``width`` (None: every row), each whole and wrapped; nothing if none is."""
+        cut = [row for row in self.rows if width is None or row.cut(width) is not None]
+        if not cut:
+            return Text()
+        text = Text()
+        text.append(f"In full ({MORE} in the header)", self.get_component_rich_style("article-record--title"))
+        label = self.get_component_rich_style("article-record--label")
+        room = max(1, (width or 0) - LABEL_CELLS)
+        for row in cut:
+            value = row.value
+            # Wrapped beside the label, each item whole on its line (Chinese may break anywhere else).
+            lines = wrap_lines(value, room, row.item_spans()) if width is not None else [(0, len(value))]
+            for number, (start, end) in enumerate(lines):
+                text.append("\n")
+                text.append(f"{(row.label or 'place') if number == 0 else '':<{LABEL_CELLS}}", label)
+                text.append(value[start:end])
         return text
 
 
@@ -255,11 +404,14 @@ class FigureStyled(Widget):
         & > .figure--length, & > .figure--duration, & > .figure--age, & > .figure--other { text-style: bold; }
         & > .figure--place { text-style: underline; }
         & > .figure--hit { text-style: reverse; }
-        & > .figure--current { text-style: bold underline; }
+        /* The current figure in its kind's colours swapped: a block of the kind's black or white text
+           colour, which no kind's background comes near in any theme, with the kind's colour kept in the
+           letters (tests/test_app_themes.py measures it). */
+        & > .figure--current { text-style: reverse bold underline; }
     }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {kind_class(kind) for kind in FIGURE_KINDS} | {
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(KIND_CLASSES) | {
         "figure--place",
         "figure--hit",
         "figure--current",
@@ -277,20 +429,47 @@ class FigureStyled(Widget):
 
 
 class FigureLegend(FigureStyled):
-    """One line naming each figure colour, plus places and search hits."""
+    """One line naming the figure colours the article uses, and places, search hits and the current figure.
+
+    Only what the article shows, so the legend stays one line in a narrow pane; a label is never split.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.components: list[str] = []
+
+    def show(self, components: Iterable[str]) -> None:
+        shown = set(components)
+        self.components = [c for c in self._PRECEDENCE if c in shown]
+        self.refresh(layout=True)
 
     def render(self) -> Text:
-        legend = Text()
-        for kind, label in FIGURE_KINDS.items():
-            legend.append(label, self.style_of([kind_class(kind)]))
-            legend.append(" ")
-        legend.append("place", self.style_of(["figure--place"]))
-        legend.append(" ")
-        legend.append("search hit", self.style_of(["figure--hit"]))
+        legend = ByWidth(self._drawn)
+        legend.append_text(self._drawn(None))
+        return legend
+
+    def _drawn(self, width: int | None) -> Text:
+        """The full labels when they fit on one line, else the short ones, wrapped between labels."""
+        legend = self._labelled(LEGEND_LABELS)
+        if width is None or legend.cell_len <= width:
+            return legend
+        return self._labelled(SHORT_LEGEND_LABELS).lines_at(width)
+
+    def _labelled(self, labels: dict[str, str]) -> WrappedText:
+        # The current figure is always one of the figures: shown as it looks over the first kind listed.
+        under = [c for c in self.components if c in KIND_CLASSES][:1]
+        legend = WrappedText()
+        for component in self.components:
+            if legend:
+                legend.append(" ")
+            start = len(legend)
+            drawn_as = [*under, component] if component == "figure--current" else [component]
+            legend.append(labels[component], self.style_of(drawn_as))
+            legend.keep.append((start, len(legend)))
         return legend
 
 
-class WrappedText(Text):
+class WrappedText(ByWidth):
     """Text that Textual draws wrapped by :func:`wrap_lines`, keeping the ``keep`` spans on one line.
 
     It is still the whole text (``plain``, styles at offsets); only the drawing cuts it into lines.
@@ -299,26 +478,27 @@ class WrappedText(Text):
     __slots__ = ("keep",)
 
     def __init__(self, keep: Sequence[tuple[int, int]] = ()) -> None:
-        super().__init__()
+        super().__init__(self.lines_at)
         self.keep = list(keep)
 
-    def visualize(self) -> Visual:  # Textual's visual protocol: used in place of its own wrapping
-        return _WrappedVisual(self)
+    def lines_at(self, width: int) -> Text:
+        """The text with a line break at every cut: each line fits, so Content wraps nothing again."""
+        cuts = wrap_lines(self.plain, width, self.keep)
+        joined = Text("\n").join(self[start:end] for start, end in cuts)
+        joined.plain = joined.plain.replace("\t", " ")  # a tab counts one cell in wrap_lines
+        return joined
 
 
-class _WrappedVisual(Visual):
-    def __init__(self, text: WrappedText) -> None:
+class _ByWidthVisual(Visual):
+    def __init__(self, text: Text, draw: Callable[[int], Text]) -> None:
         self.text = text
+        self.draw = draw
         self._by_width: dict[int, Content] = {}
 
     def lines(self, width: int) -> Content:
-        """The text with a line break at every cut: each line fits, so Content wraps nothing again."""
         content = self._by_width.get(width)
         if content is None:
-            cuts = wrap_lines(self.text.plain, width, self.text.keep)
-            joined = Text("\n").join(self.text[start:end] for start, end in cuts)
-            joined.plain = joined.plain.replace("\t", " ")  # a tab counts one cell in wrap_lines
-            content = self._by_width[width] = Content.from_rich_text(joined)
+            content = self._by_width[width] = Content.from_rich_text(self.draw(width))
         return content
 
     def render_strips(self, width: int, height: int | None, style: TextualStyle, options: RenderOptions) -> list[Strip]:
@@ -328,7 +508,8 @@ class _WrappedVisual(Visual):
         return Content.from_rich_text(self.text).get_optimal_width(rules, container_width)
 
     def get_height(self, rules: RulesMap, width: int) -> int:
-        return self.lines(width).get_height(rules, width)
+        lines = self.lines(width)
+        return lines.get_height(rules, width) if lines.plain else 0  # nothing to say takes no line
 
 
 class ArticleText(FigureStyled):
@@ -437,7 +618,7 @@ class ArticleDetail(Vertical):
             height: 1fr;
             padding: 0 1;
         }
-        #detail-legend, #detail-text {
+        #detail-legend, #detail-text, #detail-record {
             margin-top: 1;
         }
         #detail-figures {
@@ -446,7 +627,7 @@ class ArticleDetail(Vertical):
             max-height: 14;
         }
         &.-summary {
-            #detail-legend, #detail-text, #detail-figures { display: none; }
+            #detail-legend, #detail-text, #detail-record, #detail-figures { display: none; }
         }
     }
     """
@@ -458,6 +639,7 @@ class ArticleDetail(Vertical):
             yield ArticleHeader(id="detail-header")
             yield FigureLegend(id="detail-legend")
             yield ArticleText(id="detail-text")
+            yield ArticleRecord(id="detail-record")
         yield FigureTable(id="detail-figures")
 
     @property
@@ -468,8 +650,13 @@ class ArticleDetail(Vertical):
         """Show ``article``; ``spans`` are search-hit offsets as (field, start, end)."""
         hits = [Mark(s, e, "figure--hit") for field, s, e in spans if field == "text"]
         title_hits = [Mark(s, e, "article-header--hit") for field, s, e in spans if field == "title"]
-        self.query_one(ArticleHeader).show_article(article, title_hits)
-        self.query_one(ArticleText).show(article, hits)
+        header = self.query_one(ArticleHeader)
+        header.show_article(article, title_hits)
+        text = self.query_one(ArticleText)
+        text.show(article, hits)
+        current = ["figure--current"] if article.figures else []  # once ] or the table picks one
+        self.query_one(FigureLegend).show([*(mark.component for mark in text.marks), *current])
+        self.query_one(ArticleRecord).show(header.rows)
         self.query_one(FigureTable).show(article)
         self.set_class(False, "-summary")
         self.query_one("#detail-scroll").scroll_home(animate=False)
