@@ -6,7 +6,9 @@ import csv
 import os
 import re
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,67 @@ def test_a_corrupt_library_gives_one_line_and_no_traceback(tmp_path):
     assert child.exitstatus == 1
     assert "Traceback" not in output
     assert "five-star-tui: " in output and "library.json" in output
+
+
+class Tmux:
+    """The installed app in a tmux window: what a person sees, read back as text (``capture-pane``)."""
+
+    def __init__(self, tmp_path: Path, db: Path) -> None:
+        if shutil.which("tmux") is None:
+            pytest.skip("tmux is not installed")
+        self.name = f"fst-{os.getpid()}-{tmp_path.name}"
+        env = f"FIVE_STAR_DB={db} FIVE_STAR_CACHE={tmp_path / 'cache'} FIVE_STAR_CONFIG={tmp_path / 'config'}"
+        command = f"cd {tmp_path} && {env} TERM=xterm-256color {installed_script()}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "140", "-y", "40", command], check=True)
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def screen(self) -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True
+        ).stdout
+
+    def wait_for(self, pattern: str, timeout: float = TIMEOUT) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while True:
+            match = re.search(pattern, self.screen())
+            if match or time.monotonic() > deadline:
+                assert match, f"never saw {pattern!r} on:\n{self.screen()}"
+                return match
+            time.sleep(0.2)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def test_what_a_person_sees_after_a_search_in_a_real_terminal(tmp_path):
+    """Issue 9's acceptance, on screen: the pane's count equals the tree line's; a query the app cannot read
+    warns instead of matching everything; Esc after a search keeps the open article on screen."""
+    db = tmp_path / "data" / "library.json"
+    window = Tmux(tmp_path, db)
+    try:
+        window.wait_for(r"26 articles ·")
+        window.keys("/")
+        window.wait_for("search: words")
+        window.keys("漯河")
+        window.wait_for(r"\d+ hits? for")
+        tree_line = window.wait_for(r"[▼▶] 漯河市 (\d+)")
+        pane = window.wait_for(r"(\d+) articles? ·")
+        assert tree_line.group(1) == pane.group(1)
+        window.keys("C-u")
+        window.keys("value>=abc")
+        window.wait_for("nothing usable in the query: value>=abc")
+        assert "26 hits" not in window.screen()
+        window.keys("C-u")
+        window.keys("红色物业")
+        window.wait_for(r"\d+ hits? for")
+        window.keys("Enter")
+        window.wait_for(r"hit 1 of")
+        before = window.screen().splitlines()[1].split("▕")[-1].strip()  # the pane's first line: the title
+        window.keys("Escape")
+        window.wait_for(r"26 articles ·")
+        after = window.screen().splitlines()[1].split("▕")[-1].strip()
+        assert before and after == before
+    finally:
+        window.close()
