@@ -68,14 +68,14 @@ async def screens(articles, workdir: Path) -> None:
         start = time.perf_counter()
         dashboard = DashboardScreen(articles)
         app.push_screen(dashboard)
-        await until(pilot, lambda: dashboard.query_one(DataTable).row_count > 0)
+        await until(pilot, lambda: any(table.row_count for table in dashboard.query(DataTable)))
         report("dashboard: open to its table", time.perf_counter() - start, articles=len(articles))
         app.pop_screen()
         await pilot.pause()
         start = time.perf_counter()
         explorer = FigureExplorer(articles)
         app.push_screen(explorer)
-        await until(pilot, lambda: len(explorer.query_one(FigureGrid).order) > 0)
+        await until(pilot, lambda: any(grid.order for grid in explorer.query(FigureGrid)))
         report("figures: open to its table", time.perf_counter() - start)
         await app.workers.wait_for_complete()  # the lookups a first filter needs, built after the table shows
         for key in ("s", "s", "S", "pagedown", "pagedown", "end"):
