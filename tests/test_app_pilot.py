@@ -299,7 +299,7 @@ async def test_brackets_step_through_figures_and_scroll_to_them(db, articles, tm
         current = body.render().get_style_at_offset(Console(), article.figures[last].start)
         assert current.underline and current.bold
         scroll = app.screen.query_one("#detail-scroll")
-        from five_star.tui.widgets.article_detail import wrapped_line_of
+        from five_star.tui.widgets.line_breaks import wrapped_line_of
 
         line = body.virtual_region.y + wrapped_line_of(
             article.text, article.figures[last].start, body.content_region.width

@@ -6,15 +6,8 @@ import pytest
 from rich.cells import cell_len
 
 from five_star.store.sanitize import one_line
-from five_star.tui.widgets.article_detail import (
-    LABEL_CELLS,
-    MORE,
-    ArticleHeader,
-    ArticleRecord,
-    ArticleText,
-    FigureLegend,
-    Row,
-)
+from five_star.tui.widgets.article_detail import ArticleHeader, ArticleRecord, ArticleText, FigureLegend
+from five_star.tui.widgets.header_rows import LABEL_CELLS, MORE, Row, header_rows
 from helpers.app import library_copy, make_app, read_articles, settle
 
 REPAIRS = Row("repairs", ("t2s", "punctuation-spaces:97", "number-spaces:47", "rejoined-lines:124"), separator=", ")
@@ -83,8 +76,6 @@ def test_kicker_photos_and_planned_tallies_have_rows_only_when_the_article_has_t
     from dataclasses import replace
 
     from five_star.store.model import StarCount
-    from five_star.tui.widgets.article_detail import header_rows
-
     plain = next(a for a in articles if not a.kicker and not a.captions)
     assert [row.label for row in header_rows(plain)] == ["", "published", "authors", "programs", "stars", "source", "repairs"]
     lohe = next(a for a in articles if a.captions)

@@ -7,7 +7,7 @@ from itertools import pairwise
 import pytest
 from rich.cells import cell_len
 
-from five_star.tui.widgets.article_detail import NO_LINE_END, NO_LINE_START, wrap_lines, wrapped_line_of
+from five_star.tui.widgets.line_breaks import NO_LINE_END, NO_LINE_START, wrap_lines, wrapped_line_of
 
 
 def lines_of(text, width, keep=()):

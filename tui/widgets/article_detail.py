@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -28,9 +27,11 @@ from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from five_star.store.model import FIGURE_KINDS, Article, Figure, tier_name
-from five_star.store.query.browse import city_key, contradicting_places
+from five_star.store.model import FIGURE_KINDS, Article, Figure
+from five_star.store.query.browse import contradicting_places
 from five_star.store.sanitize import one_line, strip_controls
+from five_star.tui.widgets.header_rows import LABEL_CELLS, MORE, Row, header_rows, listing
+from five_star.tui.widgets.line_breaks import wrap_lines, wrapped_line_of
 from five_star.tui.widgets.styling import component_style
 
 # Suffixes a gazetteer name drops in running text (漯河市 is often just 漯河).
@@ -98,75 +99,6 @@ def styled_pieces(text: str, marks: Sequence[Mark]) -> list[tuple[str, tuple[str
     return pieces
 
 
-# Kinsoku (CJK line breaking): closing marks never start a line, opening marks never end one.
-NO_LINE_START = frozenset("，。、；：？！）」』”’》〉】〕〗〙〛｝］％…‥·・〜～,.;:?!)]}%")
-NO_LINE_END = frozenset("（「『“‘《〈【〔〖〘〚｛［([{")
-# Marks that read as one sign when doubled (…… ——) are not split either.
-_INSEPARABLE = frozenset("…‥—―")
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isascii() and char.isalnum()
-
-
-def _break_allowed(text: str, at: int) -> bool:
-    """Whether a line may end just before ``text[at]`` (``0 < at < len(text)``), by character alone."""
-    before, after = text[at - 1], text[at]
-    if after in NO_LINE_START or before in NO_LINE_END:
-        return False
-    if before == after and before in _INSEPARABLE:
-        return False
-    return not (_is_word_char(before) and _is_word_char(after))  # 2018, abc: a Latin word or a number
-
-
-def wrap_lines(text: str, width: int, keep: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
-    """``text`` cut into screen lines of at most ``width`` cells: (start, end) offsets, newlines left out.
-
-    Chinese may break between any two characters, except that a span in ``keep`` (a figure, a search hit)
-    stays on one line unless it is wider than a line, a run of ASCII letters and digits stays whole, and
-    the CJK rules hold: closing punctuation never starts a line, opening punctuation never ends one. Where
-    no break is allowed (a run of punctuation longer than a line) the line is cut where it is full.
-    """
-    width = max(1, width)
-    blocked: set[int] = set()
-    for start, end in keep:
-        if end - start > 1 and cell_len(text[start:end]) <= width:
-            blocked.update(range(start + 1, end))
-    lines: list[tuple[int, int]] = []
-    paragraph = 0
-    for part in text.split("\n"):
-        start, stop = paragraph, paragraph + len(part)
-        paragraph = stop + 1
-        used = 0
-        at = start
-        while at < stop:
-            cells = max(1, cell_len(text[at]))  # a tab or a combining mark takes at least a cell here
-            if used + cells <= width or at == start:
-                used += cells
-                at += 1
-                continue
-            cut = next(
-                (b for b in range(at, start, -1) if b not in blocked and _break_allowed(text, b)),
-                at,  # nowhere allowed: cut where the line is full
-            )
-            lines.append((start, cut))
-            start, used = cut, 0
-            at = cut
-        lines.append((start, stop))
-    return lines
-
-
-def wrapped_line_of(text: str, offset: int, width: int, keep: Iterable[tuple[int, int]] = ()) -> int:
-    """The screen line (0-based) on which ``offset`` falls when ``text`` is wrapped by :func:`wrap_lines`."""
-    if width <= 0:
-        return 0
-    lines = wrap_lines(text, width, keep)
-    for number, (_start, end) in enumerate(lines):
-        if offset < end or (offset == end and (end == len(text) or text[end] == "\n")):
-            return number
-    return len(lines) - 1
-
-
 def figure_value(figure: Figure) -> str:
     """A figure's value for the table: integral values without a decimal point, ranges as a–b."""
 
@@ -180,80 +112,6 @@ def figure_value(figure: Figure) -> str:
     if figure.value_max is not None:
         return f"{fmt(figure.value)}–{fmt(figure.value_max)}"
     return fmt(figure.value)
-
-
-def _list(values: Iterable[str]) -> str:
-    return "、".join(one_line(v) for v in values if v)
-
-
-LABEL_CELLS = 10  # "published " and the rest: the labels' column
-MORE = "↓"  # ends a row cut short: the rest is in the record under the text
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of facts in the header: a label, then ``prefix`` and a list that may be cut to fit the line."""
-
-    label: str
-    items: tuple[str, ...] = ()
-    prefix: str = ""
-    separator: str = "、"
-    empty: str = "—"
-
-    @property
-    def value(self) -> str:
-        return (self.prefix + self.separator.join(self.items)) or self.empty
-
-    def item_spans(self) -> list[tuple[int, int]]:
-        """Where each item is in ``value``: kept on one line when the value is wrapped."""
-        spans = []
-        at = len(self.prefix)
-        for item in self.items:
-            spans.append((at, at + len(item)))
-            at += len(item) + len(self.separator)
-        return spans
-
-    def cut(self, width: int) -> str | None:
-        """The value shortened to one line of ``width`` cells (label included), or None when it fits whole.
-
-        Whole items are kept while they fit, then the number left out (``… +3 ↓``); a value that is one
-        long item is cut off with ``…↓``.
-        """
-        room = max(2, width - (LABEL_CELLS if self.label else 0))
-        if cell_len(self.value) <= room:
-            return None
-        for kept in range(len(self.items) - 1, 0, -1):
-            shown = f"{self.prefix}{self.separator.join(self.items[:kept])} … +{len(self.items) - kept} {MORE}"
-            if cell_len(shown) <= room:
-                return shown
-        return set_cell_size(self.value, room - 2).rstrip() + "…" + MORE
-
-
-def header_rows(article: Article) -> list[Row]:
-    """The facts under the title; each is drawn on one line, cut short when the pane is too narrow."""
-    city = city_key(article)
-    counties = tuple(one_line(c) for c in article.counties if c)
-    mentions = tuple(dict.fromkeys(one_line(d.text) for d in article.dates))
-    stars = _list(article.stars) or "—"
-    tallies = tuple(
-        f"{tier_name(s.tier)} {s.count}{' planned' if s.plan else ''} ({one_line(s.text)})" for s in article.star_counts
-    )
-    rows = [
-        Row("", counties, prefix=f"{city} · " if counties else city),
-        Row("published", mentions, prefix=(article.published or "not stated") + (" · mentions " if mentions else "")),
-        Row("authors", tuple(one_line(a) for a in article.authors if a)),
-        Row("programs", tuple(one_line(p) for p in article.programs if p)),
-        # Stars and their tallies share a line: a tally counts branches of a star category.
-        Row("stars", tallies, prefix=stars + (" · tallies " if tallies else ""), separator="; "),
-        Row("source", (f"{one_line(article.source)} lines {article.first_line}–{article.last_line}",)),
-        Row("repairs", tuple(one_line(r) for r in article.repairs), separator=", ", empty="none"),
-    ]
-    # Only when the article has them: most do not, and every line here pushes the text down.
-    if article.kicker:
-        rows.insert(1, Row("kicker", (one_line(article.kicker),)))
-    if article.captions:
-        rows.insert(-2, Row("photos", tuple(one_line(c) for c in article.captions), separator="; "))
-    return rows
 
 
 class ByWidth(Text):
@@ -345,7 +203,7 @@ class ArticleHeader(Widget):
             cut = row.cut(width) if width is not None else None
             text.append(row.value if cut is None else cut)
             if not row.label and (elsewhere := contradicting_places(article)):
-                text.append(f"  ⚠ {_list(f'{p.name} is in {p.city}' for p in elsewhere)}", style("article-header--warning"))
+                text.append(f"  ⚠ {listing(f'{p.name} is in {p.city}' for p in elsewhere)}", style("article-header--warning"))
         return text
 
 
