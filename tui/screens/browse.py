@@ -5,14 +5,14 @@ it, and exporting it. Its state lives in reactives bound (``data_bind``) to the 
 
 The app hands it the library as it loads: ``show_progress`` while the library is read, ``index``
 (article summaries, perhaps from the cache) to draw the tree, then ``open_library`` with the articles
-and ``open_search`` with the query service. Slow work runs in worker threads that report back by message (``SearchDone``,
-``ExportProgress``, ``ExportDone``), handled here on the UI thread.
+and ``open_search`` with the query service. Slow work runs in worker threads that report back by message
+(``SearchDone``; an export's ``ExportDone`` comes from its ``ExportProgressLine``), handled here on the UI thread.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -29,9 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Tree
 from textual.worker import get_current_worker
 
-from five_star.store.errors import FiveStarError
 from five_star.store.export.formats import FORMATS, ExportFormat, export_format
-from five_star.store.library.storage import gc_paused
 from five_star.store.model import Article
 from five_star.store.query.browse import BrowseIndex, Grouping, city_key
 from five_star.store.query.search import Hit
@@ -43,6 +41,7 @@ from five_star.tui.screens.export import ExportDialog, ExportRequest
 from five_star.tui.screens.figures import FigureExplorer
 from five_star.tui.widgets.article_detail import ArticleDetail
 from five_star.tui.widgets.article_tree import ArticleTree, NodeRef, TreeView
+from five_star.tui.widgets.export_progress import ExportDone, ExportProgressLine
 from five_star.tui.widgets.search_bar import SearchBar
 from five_star.tui.widgets.status_bar import StatusBar
 
@@ -56,23 +55,6 @@ class SearchDone(Message):
     def __init__(self, answer: Answer) -> None:
         super().__init__()
         self.answer = answer
-
-
-class ExportProgress(Message):
-    """How many of its articles an export has written (in a worker thread)."""
-
-    def __init__(self, done: int, total: int) -> None:
-        super().__init__()
-        self.done, self.total = done, total
-
-
-class ExportDone(Message):
-    """An export has been written, or has failed (in a worker thread)."""
-
-    def __init__(self, report: str, *, failed: bool = False) -> None:
-        super().__init__()
-        self.report = report
-        self.failed = failed
 
 
 class BrowseReady(Message):
@@ -105,20 +87,6 @@ class BrowseScreen(Screen[None]):
             margin-bottom: 1;
         }
         #tree { height: 1fr; }
-        /* While an export is written: one line over the foot of the tree and pane, above the status bar.
-           On a layer of its own, so showing it moves nothing else: laying out the screen again (and
-           wrapping the open article anew) made the first key during an export wait. */
-        #export-progress {
-            layer: export-progress;
-            dock: bottom;
-            offset-y: -2;
-            height: 1;
-            padding: 0 1;
-            background: $panel;
-            display: none;
-            &.-running { display: block; }
-        }
-        #export-progress-label { width: 1fr; }
     }
     """
 
@@ -204,9 +172,7 @@ class BrowseScreen(Screen[None]):
                     yield ProgressBar(id="loading-progress", show_eta=False)
                 yield ArticleTree(id="tree")
             yield ArticleDetail(id="detail")
-        with Horizontal(id="export-progress"):
-            yield Label(id="export-progress-label")
-            yield ProgressBar(id="export-progress-bar")
+        yield ExportProgressLine(id="export-progress")
         yield StatusBar(id="status").data_bind(
             BrowseScreen.total,
             BrowseScreen.grouping,
@@ -616,44 +582,10 @@ class BrowseScreen(Screen[None]):
 
     @property
     def exporting(self) -> bool:
-        return self.query_one("#export-progress").has_class("-running")
+        return self.query_one(ExportProgressLine).running
 
     def write_export(self, articles: list[Article], request: ExportRequest) -> None:
-        """Write the export in a worker thread, with a progress bar above the status bar meanwhile."""
-        count = f"{len(articles):,} article{'s' if len(articles) != 1 else ''}"
-        self.query_one("#export-progress-label", Label).update(
-            Text(f"Exporting {count} to {one_line(str(request.path))} ({request.format.name})…")
-        )
-        self.query_one("#export-progress-bar", ProgressBar).update(total=len(articles), progress=0)
-        self.query_one("#export-progress").add_class("-running")
-        self._write_export(articles, request)
-
-    # Not described by repr() of its arguments, which Textual would run on the UI thread for every article.
-    @work(thread=True, group="export", description="export")
-    def _write_export(self, articles: list[Article], request: ExportRequest) -> None:
-        fmt = request.format
-        total = len(articles)
-        step = max(1, total // 50)  # fifty steps move the bar smoothly, with few messages for the UI
-
-        def reporting() -> Iterator[Article]:  # the writers take the articles one by one, as they write
-            for done, article in enumerate(articles, 1):
-                yield article
-                if done % step == 0 or done == total:
-                    self.post_message(ExportProgress(done, total))
-
-        try:
-            # Its tens of thousands of short-lived rows set off collection after collection, each holding
-            # the interpreter lock the UI thread needs to answer keys; none of them would find garbage.
-            with gc_paused():
-                rows = fmt.writer(reporting(), request.path)
-        except (FiveStarError, OSError) as exc:
-            self.post_message(ExportDone(f"Export failed: {exc}", failed=True))
-            return
-        self.post_message(ExportDone(f"Exported {fmt.rows(rows)} to {request.path}"))
-
-    def on_export_progress(self, message: ExportProgress) -> None:
-        self.query_one("#export-progress-bar", ProgressBar).update(total=message.total, progress=message.done)
+        self.query_one(ExportProgressLine).start(articles, request.path, request.format)
 
     def on_export_done(self, message: ExportDone) -> None:
-        self.query_one("#export-progress").remove_class("-running")
         self.notify(message.report, title="Export", severity="error" if message.failed else "information", markup=False)
