@@ -304,3 +304,11 @@ _OTHER_LEVELS = frozenset({"province", "city"})
 def other_divisions() -> tuple[Division, ...]:
     """The other provinces and their prefecture-level units (attribution: ``china_prefectures.README.md``)."""
     return _division_rows(OTHER_PROVINCES, _OTHER_LEVELS)
+
+
+def any_of(patterns: list[re.Pattern[str]], flags: int = 0) -> re.Pattern[str]:
+    """One pattern that matches where any of them does, so a line is searched once, not once per rule.
+
+    Raises ``re.error`` for a rule holding a global flag such as ``(?i)``, which cannot be joined.
+    """
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)", flags)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from five_star.store.model import iso_date
-from five_star.store.resources import Spec, derived, page_rules
+from five_star.store.resources import Spec, any_of, derived, page_rules
 
 _TAG_SEPARATOR = re.compile(r"[\s#＃_]+")
 _DATE_LINE_FILLER = re.compile(r"[\s|｜/·•:：\d-]+")
@@ -124,7 +124,7 @@ def _class_end(pattern: str, start: int) -> int:
 def _any_rule(patterns: list[re.Pattern[str]]) -> AnyRule:
     anchored = [p for p in patterns if all(alt.startswith("^") for alt in _alternatives(p.pattern))]
     try:
-        joined = re.compile("|".join(f"(?:{p.pattern})" for p in anchored) or "(?!)", re.I)
+        joined = any_of(anchored, re.I)
     except re.error:  # a rule with a global flag such as (?i) cannot be joined: try every rule in turn
         return AnyRule(re.compile("(?!)"), patterns)
     return AnyRule(joined, [p for p in patterns if p not in anchored])
