@@ -134,8 +134,8 @@ async def test_enter_opens_the_article_with_the_figure_highlighted(db, articles,
         await settle(pilot)
         browse = app.browse
         results: list = []
-        original = browse._open_figure
-        browse._open_figure = lambda chosen: results.append(chosen) or original(chosen)  # type: ignore[method-assign]
+        original = browse.views._open_figure
+        browse.views._open_figure = lambda chosen: results.append(chosen) or original(chosen)  # type: ignore[method-assign]
         await pilot.press("f")
         await settle(pilot)
         assert isinstance(app.screen, FigureExplorer)

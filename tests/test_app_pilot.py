@@ -52,8 +52,8 @@ from helpers.app import (
 pytestmark = pytest.mark.slow  # drives the real app through a pilot: a second or more per test
 
 ARTICLES_CSV_COLUMNS = [
-    "id", "title", "published", "city", "region", "counties", "programs", "stars", "authors", "dates", "source",
-    "first_line", "last_line", "figure_count", "figures", "star_counts", "text",
+    "id", "story", "title", "published", "city", "region", "counties", "programs", "stars", "authors", "dates", "source",
+    "first_line", "last_line", "figure_count", "figures", "star_counts", "corrected", "text",
 ]
 
 
@@ -775,14 +775,38 @@ async def test_q_in_the_search_box_is_just_a_letter(db, tmp_path):
 # ---- the cached tree --------------------------------------------------------------------------
 
 
-async def test_a_second_launch_draws_the_tree_from_cached_summaries(db, articles, tmp_path):
+async def test_every_launch_draws_the_tree_from_the_library_s_summaries_before_reading_it(db, articles, tmp_path):
     from five_star.store.query.browse import read_cached_summaries
 
+    shown_before_reading = []
+
+    class Watching(type(make_app(db, tmp_path))):
+        def on_library_loaded(self, message):  # runs before the app's own handler
+            shown_before_reading.append((top_labels(tree_of(self)), message.index))
+
+    for _ in range(2):
+        app = Watching(db, export_dir=tmp_path)
+        async with app.run_test(size=APP_SIZE) as pilot:
+            await settle(pilot)
+            expected = top_labels(tree_of(app))
+            assert "reading the library" not in status_of(app)
+        # the tree was there before the library was read, and right: no second drawing
+        assert shown_before_reading.pop() == (expected, None)
+    assert read_cached_summaries(db) is None  # the file's own summaries were right: no cache written
+
+
+async def test_with_corrections_a_second_launch_draws_the_tree_from_cached_summaries(db, articles, tmp_path):
+    from five_star.store.library.corrections import CorrectionsFile
+    from five_star.store.query.browse import read_cached_summaries
+
+    CorrectionsFile(db).set_title(articles[0], "我的标题")  # the file's summaries do not show it
     first = make_app(db, tmp_path)
     async with first.run_test(size=APP_SIZE) as pilot:
         await settle(pilot)
         expected = top_labels(tree_of(first))
-    assert [s.id for s in read_cached_summaries(db)] == [a.id for a in articles]
+    cached = read_cached_summaries(db)
+    assert [s.id for s in cached] == [a.id for a in articles]
+    assert next(s.label for s in cached if s.id == articles[0].id) == "我的标题"
 
     shown_before_reading = []
 
@@ -793,10 +817,8 @@ async def test_a_second_launch_draws_the_tree_from_cached_summaries(db, articles
     second = Watching(db, export_dir=tmp_path)
     async with second.run_test(size=APP_SIZE) as pilot:
         await settle(pilot)
-        # the tree was there before the library was read, and the cache was right: no second drawing
         assert shown_before_reading == [(expected, None)]
         assert top_labels(tree_of(second)) == expected
-        assert "reading the library" not in status_of(second)
 
 
 async def test_a_stale_cache_is_replaced_by_what_the_library_holds(db, articles, tmp_path):
@@ -888,6 +910,8 @@ TEXTUAL_HOOKS = {
     "render_line",
     # the library tree measures its labels without drawing them, and takes them as the one line they are
     "get_label_width", "process_label",
+    # the ingest dialog's path completion: the Suggester's one abstract method
+    "get_suggestion",
 }
 
 

@@ -2,9 +2,10 @@
 
 The app owns the library: it is opened (and seeded on a first run) in worker threads, which report by
 message — ``LoadProgress``, ``SummariesRead``, ``LibraryLoaded``, ``SearchReady``, ``LibraryFailed`` — handled here on the
-UI thread and handed down to the browse screen. It also owns the keys that work on every screen, the
-user's keymap file, which remaps any binding by its id, and the settings kept between launches (theme,
-grouping, last export folder and format; store/settings.py).
+UI thread and handed down to the browse screen; from then on ``LibraryWatch`` (tui/live.py) shows what
+other writers (another ``ingest``, or the app's own) change in the file. It also owns the keys that work
+on every screen, the user's keymap file, which remaps any binding by its id, and the settings kept between
+launches (theme, grouping, last export folder and format; store/settings.py).
 """
 
 from __future__ import annotations
@@ -35,16 +36,21 @@ from five_star.store.query.browse import (
     Summary,
     library_stamp,
     read_cached_summaries,
+    read_stored_summaries,
     write_cached_summaries,
 )
+from five_star.store.query.search.saved import SavedIndex, saved_index_path
 from five_star.store.query.service import QueryService
 from five_star.store.settings import read_settings, settings_path, write_settings
+from five_star.tui.live import LibraryReread, LibraryUnreadable, LibraryWatch
 from five_star.tui.screens.browse import BrowseReady, BrowseScreen, ExportChosen
 from five_star.tui.screens.commands import keys_for
+from five_star.tui.screens.correct import CorrectionDialog
 from five_star.tui.screens.dashboard import DashboardScreen
 from five_star.tui.screens.export import ConfirmOverwrite, ExportDialog
 from five_star.tui.screens.figures import FigureExplorer, FigureGrid
 from five_star.tui.screens.help import HelpScreen
+from five_star.tui.screens.ingest import IngestDialog, PathInput
 from five_star.tui.widgets.article_tree import ArticleTree
 from five_star.tui.widgets.search_bar import SearchBar
 
@@ -78,11 +84,12 @@ class SummariesRead(Message):
 
 
 class LibraryLoaded(Message):
-    """Every article has been read; ``index`` is None when the cached summaries were right."""
+    """Every article has been read; ``index`` is None when the cached summaries were right; ``stamp`` is the
+    identity of the file read (``library_stamp``), which the watch for changes starts from."""
 
-    def __init__(self, articles: dict[str, Article], index: BrowseIndex | None) -> None:
+    def __init__(self, articles: dict[str, Article], index: BrowseIndex | None, stamp: list[int] | None) -> None:
         super().__init__()
-        self.articles, self.index = articles, index
+        self.articles, self.index, self.stamp = articles, index, stamp
 
 
 class SearchReady(Message):
@@ -155,7 +162,7 @@ class FiveStarApp(App[None]):
     # Every class whose bindings a keymap file may remap by id.
     KEYMAP_CLASSES: ClassVar[tuple[type[DOMNode], ...]] = (
         BrowseScreen, ArticleTree, SearchBar, ExportDialog, ConfirmOverwrite, HelpScreen, DashboardScreen,
-        FigureExplorer, FigureGrid,
+        FigureExplorer, FigureGrid, IngestDialog, PathInput, CorrectionDialog,
     )
 
     def __init__(
@@ -172,8 +179,10 @@ class FiveStarApp(App[None]):
         self.export_dir = export_dir if export_dir is not None else self._saved_export_dir()
         self.error: str | None = None
         self.user_keymap: dict[str, str] = {}
-        self.browse = BrowseScreen(export_dir=self.export_dir, clock=clock, export_format=self._saved_export_format())
+        self.browse = BrowseScreen(export_dir=self.export_dir, clock=clock, export_format=self._saved_export_format(),
+                                   library_path=db_path)
         self.browse.grouping = self._saved_grouping()
+        self.live = LibraryWatch(self, db_path, self.browse)  # another ingest's writes show as they land
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
@@ -208,9 +217,12 @@ class FiveStarApp(App[None]):
 
     @work(thread=True, group="summaries")
     def read_summaries(self) -> None:
-        """The tree needs only article summaries: when the cached ones still match the library file, it
-        is drawn from them at once, and the library itself is read behind it."""
+        """The tree needs only article summaries: when the cached ones still match the library file (or,
+        without them, the file's own summaries table can be read), it is drawn from them at once, and the
+        library itself is read behind it."""
         summaries = read_cached_summaries(self.db_path)
+        if summaries is None:
+            summaries = read_stored_summaries(self.db_path)
         self.post_message(SummariesRead(summaries, BrowseIndex(summaries) if summaries is not None else None))
 
     def on_summaries_read(self, message: SummariesRead) -> None:
@@ -235,10 +247,11 @@ class FiveStarApp(App[None]):
         if summaries != cached:
             index = BrowseIndex(summaries)
             write_cached_summaries(self.db_path, stamp, summaries)
-        self.post_message(LibraryLoaded({a.id: a for a in articles}, index))
+        self.post_message(LibraryLoaded({a.id: a for a in articles}, index, stamp))
         # Folding every title and text for search takes ~0.5 s at 20,000 articles: the tree and the articles
-        # are shown first (the index itself is then built in a thread of the service's own).
-        self.post_message(SearchReady(QueryService(articles)))
+        # are shown first (the index itself is then read from where the last launch saved it, or built in
+        # a thread of the service's own and saved there).
+        self.post_message(SearchReady(QueryService(articles, saved=SavedIndex(saved_index_path(self.db_path), stamp))))
 
     def _read_library(self) -> tuple[list[Article], list[int] | None]:
         """Every article, and the identity of the library file they were read from."""
@@ -270,6 +283,13 @@ class FiveStarApp(App[None]):
         if message.index is not None:
             self.browse.index = message.index
         self.browse.open_library(message.articles)
+        self.live.start(message.stamp)
+
+    def on_library_reread(self, message: LibraryReread) -> None:
+        self.live.reread(message)
+
+    def on_library_unreadable(self, message: LibraryUnreadable) -> None:
+        self.live.unreadable(message)
 
     def on_search_ready(self, message: SearchReady) -> None:
         self.browse.open_search(message.service)

@@ -161,7 +161,7 @@ def ingest_files(args) -> int:
     total = None if rows else count_files(pages)  # a JSON Lines file's pages are known only once it is read
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        with Library.open(library_path(args)) as library:
+        with Library.open(library_path(args), read=False) as library:
             with IngestProgress(err, total, "ingesting") as progress:
                 report = ingest(library, paths, progress=progress)
             title = f"Ingested into {library.path}"
@@ -196,10 +196,10 @@ def reindex_library(args) -> int:
 # ---- stats ---------------------------------------------------------------------------------------------
 
 
-def count_table(title: str, heading: str, groups: list[Group]) -> Table:
+def count_table(title: str, heading: str, groups: list[Group], counted: str = "articles") -> Table:
     table = Table(title=title)
     table.add_column(heading)
-    table.add_column("articles", justify="right")
+    table.add_column(counted, justify="right")
     for group in groups:
         table.add_row(safe(group.name), f"{group.count:,}")
     return table
@@ -207,11 +207,16 @@ def count_table(title: str, heading: str, groups: list[Group]) -> Table:
 
 def largest_tallies(articles: list[Article], *, planned: bool) -> tuple[dict[str, dict[int, int]], Counter]:
     """Per city, the largest count reported for each tier, and how many tallies were reported: achieved
-    ones, or (``planned``) goals, never the two together, since a goal is not a branch created."""
+    ones, or (``planned``) goals, never the two together, since a goal is not a branch created. A story
+    reprinted in several articles reports its tallies once."""
     largest: dict[str, dict[int, int]] = defaultdict(dict)
     reports: Counter = Counter()
+    told: set[tuple[str, str]] = set()
     for article in articles:
         city = city_key(article)
+        if (city, article.story) in told:
+            continue
+        told.add((city, article.story))
         for tally in article.star_counts:
             if tally.plan != planned:
                 continue
@@ -240,15 +245,27 @@ def tallies_table(articles: list[Article], *, planned: bool = False) -> Table:
     return table
 
 
+def warn_of_corrections(library: Library, err: Console) -> None:
+    """A damaged corrections file leaves the person's corrections out: say so once (call after reading)."""
+    if library.corrections.problem:
+        err.print(safe(f"five-star-tui: {library.corrections.problem}"), soft_wrap=True)
+
+
 def stats(args) -> int:
     with Library.open(library_path(args), create=False) as library:
         articles = library.articles()
+        warn_of_corrections(library, stderr_console())
         pages, path = library.page_count, library.path
     grouped = BrowseIndex.of(articles)
     out = stdout_console()
-    out.print(safe(f"{len(articles):,} articles from {pages:,} pages in {path}"))
-    out.print(count_table("Articles per city", "city", grouped.top(Grouping.CITY)))
-    out.print(count_table("Articles per program", "program", grouped.top(Grouping.PROGRAM)))
+    counted = f"{len(articles):,} articles"
+    noun = "articles"
+    if len(grouped) < len(articles):  # reprints: the counts are of stories
+        counted = f"{len(grouped):,} stories ({counted}, a story reprinted on several sites counted once)"
+        noun = "stories"
+    out.print(safe(f"{counted} from {pages:,} pages in {path}"), soft_wrap=True)
+    out.print(count_table(f"{noun.capitalize()} per city", "city", grouped.top(Grouping.CITY), noun))
+    out.print(count_table(f"{noun.capitalize()} per program", "program", grouped.top(Grouping.PROGRAM), noun))
     out.print(tallies_table(articles))
     if any(tally.plan for article in articles for tally in article.star_counts):
         out.print(tallies_table(articles, planned=True))
@@ -262,6 +279,7 @@ def matching_articles(library: Library, text: str, err: Console) -> list[Article
     """Articles matching ``text``, ranked (all of them for an empty query); a query with nothing usable is
     refused, and ignored parts of one are reported on stderr, as the app does in its status line."""
     articles = library.articles()
+    warn_of_corrections(library, err)
     # One query: checking every article beats building an index.
     answer = QueryService(articles, indexed=False).answer(text)
     if answer.refused:

@@ -4,6 +4,11 @@ CSV files are UTF-8 with a BOM (Excel otherwise guesses a legacy code page and g
 header row, and every cell has terminal control characters stripped and is neutralised against formula
 injection. Lists inside a cell are joined with ``"; "``: a plain string Excel shows as is and pandas splits
 with ``.str.split("; ")``. Full figure details are in the figures CSV rather than crammed into one cell.
+Both CSVs have a ``story`` column: the articles of one story (reprints) share it, so a sheet can count
+each story once (``df.drop_duplicates("story")``); it is the article's own id for a story seen once.
+Articles are written as the library gives them, with the person's corrections; the ``corrected`` column
+says which of their fields are the person's (``title;city``, and ``junk`` for an item marked as junk: the
+library leaves those out, so only the app exports them, while ``H`` shows them).
 
 Files are written to a temporary file and moved into place, so an interrupted export never leaves a
 half-written file where a finished one was expected. A killed export's leftover (``out.csv.XXXX.tmp``)
@@ -26,6 +31,8 @@ from five_star.store.model import Article, DateMention, Figure, StarCount, tier_
 from five_star.store.sanitize import neutralise_formula, strip_controls
 
 LIST_SEPARATOR = "; "
+CORRECTED_SEPARATOR = ";"
+"""Between the names in the ``corrected`` column (``title;city``): field names, so no space is needed."""
 
 CHUNK_ROWS = 500
 """CSV rows encoded and written at a time."""
@@ -35,6 +42,7 @@ STALE_TEMP_SECONDS = 600.0
 
 ARTICLE_COLUMNS = [
     "id",
+    "story",
     "title",
     "published",
     "city",
@@ -50,11 +58,13 @@ ARTICLE_COLUMNS = [
     "figure_count",
     "figures",
     "star_counts",
+    "corrected",
     "text",
 ]
 
 FIGURE_COLUMNS = [
     "article_id",
+    "story",
     "title",
     "published",
     "city",
@@ -115,6 +125,7 @@ def article_row(article: Article) -> list[str]:
         cell(v)
         for v in (
             article.id,
+            article.story,
             article.title,
             article.published,
             article.city,
@@ -130,6 +141,7 @@ def article_row(article: Article) -> list[str]:
             len(article.figures),
             joined(f.text for f in article.figures),
             joined(tally_text(s) for s in article.star_counts),
+            CORRECTED_SEPARATOR.join(article.corrected),
             article.text,
         )
     ]
@@ -140,6 +152,7 @@ def figure_row(article: Article, figure: Figure) -> list[str]:
         cell(v)
         for v in (
             article.id,
+            article.story,
             article.title,
             article.published,
             article.city,
@@ -219,6 +232,16 @@ def write_figures_csv(articles: Iterable[Article], path: str | os.PathLike) -> i
     return chunks.rows
 
 
+def jsonl_row(article: Article) -> dict[str, object]:
+    """``Article.to_dict()``, with the person's values where they corrected some, and then ``corrected`` (the
+    fields set, and ``junk``, as in the CSV column) and ``extracted`` (what extraction gave for those fields)."""
+    row: dict[str, object] = article.to_dict()
+    if article.corrected:
+        row["corrected"] = article.corrected
+        row["extracted"] = dict(article.extracted)
+    return row
+
+
 def write_jsonl(articles: Iterable[Article], path: str | os.PathLike) -> int:
     """One ``Article.to_dict()`` per line, UTF-8 (JSON escapes control characters itself)."""
     count = 0
@@ -226,7 +249,7 @@ def write_jsonl(articles: Iterable[Article], path: str | os.PathLike) -> int:
     def lines() -> Iterator[bytes]:  # one piece per article, for the reason _CsvChunks gives
         nonlocal count
         for article in articles:
-            yield (json.dumps(article.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+            yield (json.dumps(jsonl_row(article), ensure_ascii=False) + "\n").encode("utf-8")
             count += 1
 
     _save(path, lines())

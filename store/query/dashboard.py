@@ -12,6 +12,10 @@ each place and tier the dashboard shows the *latest* statement: the one with the
 library order (the order the articles are given in), and within one article to the later statement.
 Goals (``StarCount.plan``, 拟创建…) are kept apart from what was achieved, with a latest of their own.
 
+**Reprints count once.** Articles sharing a ``story`` (the same report on several sites) are one item:
+a place counts the story once, only its first article there states its tallies, and the timeline puts
+it in the month of its earliest dated copy. So "articles" in the rows and charts counts stories.
+
 **Places.** Cities are ``browse.city_key``: the article's city, else 全省, 河南省外 or 未定位, ranked as the
 tree ranks them. Within a city an article belongs to a county when it names exactly one county of that
 city (a county of another city, such as a study tour to 兰考, does not count); an article naming none,
@@ -111,11 +115,15 @@ class _Tallies:
 
 
 def city_rows(articles: Sequence[Article]) -> list[PlaceRow]:
-    """One row per city, most articles first, then 全省, 河南省外 and 未定位."""
+    """One row per city, most stories first, then 全省, 河南省外 and 未定位."""
     counts: Counter[str] = Counter()
     tallies = _Tallies()
+    told: set[tuple[str, str]] = set()  # (place, story) counted already: a reprint adds nothing
     for position, article in enumerate(articles):
         place = city_key(article)
+        if (place, article.story) in told:
+            continue
+        told.add((place, article.story))
         counts[place] += 1
         if article.star_counts:
             tallies.add(place, position, article)
@@ -134,10 +142,14 @@ def county_rows(articles: Sequence[Article], city: str) -> list[PlaceRow]:
     or several), then its counties, most articles first."""
     counts: Counter[str] = Counter()
     tallies = _Tallies()
+    told: set[tuple[str, str]] = set()
     for position, article in enumerate(articles):
         if city_key(article) != city:
             continue
         place = county_of(article) or city
+        if (place, article.story) in told:
+            continue
+        told.add((place, article.story))
         counts[place] += 1
         if article.star_counts:
             tallies.add(place, position, article)
@@ -165,14 +177,20 @@ def _month_after(month: str) -> str:
 
 
 def timeline(articles: Iterable[Article]) -> Timeline:
-    """Articles per month of ``published``; the undated counted apart rather than guessed."""
+    """Stories per month of ``published`` (a story's earliest dated copy); the undated counted apart rather
+    than guessed."""
+    earliest: dict[str, str | None] = {}
+    for article in articles:
+        known = earliest.get(article.story, "")  # "": not seen yet (no date is empty)
+        if known == "" or (article.published is not None and (known is None or article.published < known)):
+            earliest[article.story] = article.published
     counts: Counter[str] = Counter()
     undated = 0
-    for article in articles:
-        if article.published is None:
+    for published in earliest.values():
+        if published is None:
             undated += 1
         else:
-            counts[article.published[:7]] += 1
+            counts[published[:7]] += 1
     months: list[tuple[str, int]] = []
     if counts:
         # Empty months are shown as such: a chart that skipped them would make a lull look like a steady run.

@@ -21,7 +21,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
@@ -35,14 +35,19 @@ from five_star.store.query.browse import BrowseIndex, Grouping, city_key
 from five_star.store.query.search import Hit
 from five_star.store.query.service import Answer, QueryService, read_query
 from five_star.store.sanitize import one_line
+from five_star.tui.live import cursor_place, open_groups, reopen_groups
+from five_star.tui.screens.browse_keys import BROWSE_BINDINGS
 from five_star.tui.screens.commands import BrowseCommands
-from five_star.tui.screens.dashboard import DashboardScreen
+from five_star.tui.screens.correct import Corrections
 from five_star.tui.screens.export import ExportDialog, ExportRequest
-from five_star.tui.screens.figures import FigureExplorer
+from five_star.tui.screens.ingest_status import IngestStatus
+from five_star.tui.screens.views import ScopeViews
 from five_star.tui.widgets.article_detail import ArticleDetail
 from five_star.tui.widgets.article_tree import ArticleTree, NodeRef, TreeView
 from five_star.tui.widgets.export_progress import ExportDone, ExportProgressLine
+from five_star.tui.widgets.group_summary import group_summary
 from five_star.tui.widgets.search_bar import SearchBar
+from five_star.tui.widgets.source_view import library_page_reader
 from five_star.tui.widgets.status_bar import StatusBar
 
 # A search with this many hits or fewer opens every group, so the hits are visible at once.
@@ -90,48 +95,14 @@ class BrowseScreen(Screen[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Handled before the search box sees it, so keys typed right after Enter already reach the tree.
-        Binding("enter", "submit_search", "Go to the first hit", show=False, priority=True,
-                tooltip="In the search box: go to the first hit", id="browse.first-hit"),
-        Binding("slash", "search", "Search",
-                tooltip='Filter the tree as you type: words, "a phrase", -word, city: county: program: star: '
-                'tier:5 (五星) tier:planned author: source: kind:photo unit: value>=N date:2023-05 date>=2023-05-01 '
-                '(as `five-star-tui search`)',
-                id="browse.search"),
-        Binding("n", "next_hit", "Next hit", show=False, tooltip="Go to the next search hit", id="browse.next-hit"),
-        Binding("N", "previous_hit", "Previous hit", show=False, tooltip="Go to the previous search hit",
-                id="browse.previous-hit"),
-        # Before the search box sees it too (its own Escape answers by a message, after keys typed meanwhile
-        # had gone into the box), so keys typed right after Escape already reach the tree.
-        Binding("escape", "clear_search", "Clear search", show=False, priority=True,
-                tooltip="Clear the search and show every article again", id="browse.clear-search"),
-        Binding("t", "toggle_grouping", "Cities⇄programs",
-                tooltip="Group the tree by cities → programs, or by programs → cities", id="browse.toggle-grouping"),
-        Binding("A", "select_shown", "Select all shown", show=False,
-                tooltip="Select every article shown (the whole library, or the search hits)", id="browse.select-shown"),
-        Binding("U", "clear_selection", "Clear selection", show=False, tooltip="Unselect everything",
-                id="browse.clear-selection"),
-        Binding("e", "export", "Export",
-                tooltip="Export the selection (or, with nothing selected, what is shown) to CSV or JSON Lines",
-                id="browse.export"),
-        Binding("d", "dashboard", "Dashboard",
-                tooltip="Star tallies per city and county, articles per city and per month, for the selection "
-                "(or what is shown)", id="browse.dashboard"),
-        Binding("f", "figures", "Figures",
-                tooltip="Every figure of the selection (or what is shown): filter, sort, sum and export them; "
-                "Enter opens one", id="browse.figures"),
-        Binding("right_square_bracket", "next_figure", "Next figure", show=False,
-                tooltip="Highlight the next figure in the article and scroll to it", id="browse.next-figure"),
-        Binding("left_square_bracket", "previous_figure", "Previous figure", show=False,
-                tooltip="Highlight the previous figure in the article and scroll to it", id="browse.previous-figure"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = BROWSE_BINDINGS
 
     COMMANDS: ClassVar = {BrowseCommands}
     AUTO_FOCUS = "#tree"  # never the search box, which stays hidden until `/`
 
     # What the status bar shows, bound to it in compose().
     total: var[int] = var(0)
+    reprints: var[int] = var(0)
     grouping: var[Grouping] = var(Grouping.CITY)
     selected_count: var[int] = var(0)
     search_text: var[str] = var("")  # the query whose answer the tree shows
@@ -144,11 +115,19 @@ class BrowseScreen(Screen[None]):
     index: var[BrowseIndex | None] = var(None)  # set by the app; the tree follows it
 
     def __init__(
-        self, *, export_dir: Path, clock: Callable[[], datetime], export_format: ExportFormat = FORMATS[0]
+        self,
+        *,
+        export_dir: Path,
+        clock: Callable[[], datetime],
+        export_format: ExportFormat = FORMATS[0],
+        library_path: Path,
     ) -> None:
         super().__init__()
+        self.library_path = library_path  # where `i` ingests
+        self.corrections = Corrections(self)  # E, C, X, H: the person's titles, cities and junk
+        self.views = ScopeViews(self)  # d, f: the dashboard and the figure explorer
         self.export_dir = export_dir
-        self._figure_to_show: tuple[str, int] | None = None  # chosen in the figure explorer, until its article shows
+        self.figure_to_show: tuple[str, int] | None = None  # chosen in the figure explorer, until its article shows
         self.export_format = export_format  # what the export dialog offers first: the last one chosen
         self.clock = clock
         self.articles: dict[str, Article] = {}  # empty until the library has been read
@@ -171,10 +150,12 @@ class BrowseScreen(Screen[None]):
                     yield Label("Opening library…", id="loading-label")
                     yield ProgressBar(id="loading-progress", show_eta=False)
                 yield ArticleTree(id="tree")
+                yield IngestStatus(id="ingest-status")
             yield ArticleDetail(id="detail")
         yield ExportProgressLine(id="export-progress")
         yield StatusBar(id="status").data_bind(
             BrowseScreen.total,
+            BrowseScreen.reprints,
             BrowseScreen.grouping,
             BrowseScreen.search_text,
             BrowseScreen.hit_count,
@@ -201,16 +182,14 @@ class BrowseScreen(Screen[None]):
         if index is None:
             return
         tree = self.query_one(ArticleTree)
-        cursor = tree.cursor_node.data if old is not None and tree.cursor_node is not None else None
+        place = cursor_place(tree) if old is not None else (None, None, None)
         self.query_one("#loading").display = False
         self.note = ""
         self.total = len(index)
+        self.reprints = len(index.order) - self.total
         tree.keep_selected(index.articles)
         self._show_tree()
-        if cursor is not None and cursor.article_id is not None:
-            self.go_to_article(cursor.article_id)
-        elif cursor is not None and cursor.top is not None:
-            tree.expand_path(cursor.top)
+        self._return_to(place)
         if not self.query_one(SearchBar).display:
             tree.focus()
 
@@ -225,6 +204,7 @@ class BrowseScreen(Screen[None]):
         node = self.query_one(ArticleTree).cursor_node
         if node is not None and node.data is not None and node.data.is_article:
             self._show_detail(node.data)
+        self.corrections.check_file()
 
     def open_search(self, service: QueryService) -> None:
         """Search works: a query typed meanwhile (or answered from stale summaries) runs now."""
@@ -232,6 +212,52 @@ class BrowseScreen(Screen[None]):
         query = self.query_one(SearchBar).value
         if query.strip():
             self.run_search(service, query)
+
+    @property
+    def search_query(self) -> str:
+        """The search as typed; "" when there is none."""
+        return self.query_one(SearchBar).value
+
+    def reload_library(
+        self, articles: dict[str, Article], index: BrowseIndex, service: QueryService, answer: Answer | None
+    ) -> None:
+        """The library file changed on disk (tui/live.py): show what it holds now, in place. The cursor stays on
+        its article or group, the open groups stay open, the selection keeps what is still there, and the
+        search stays as typed, answered anew (``answer``, worked out with the reading, unless typed on since)."""
+        tree, detail = self.query_one(ArticleTree), self.query_one(ArticleDetail)
+        place, opened = cursor_place(tree), open_groups(tree)
+        position = self.hit_position  # the hit n/N last went to: the same article's place among the new hits
+        last_hit = self.answer.hits[position].article_id if position is not None else None
+        focused, was_open = self.focused, detail.article
+        self.articles, self.service, self.reading = articles, service, False
+        gc.freeze()  # as in open_library
+        query = self.search_query
+        if answer is not None and answer.text == query:
+            self._take_answer(answer)
+        with tree.prevent(Tree.NodeHighlighted):  # the rebuilt tree's passing cursor moves are no news to the pane
+            self.index = index  # redraws the tree
+            reopen_groups(tree, opened)
+            self._return_to(place)
+        ref = tree.cursor_node.data if tree.cursor_node is not None else None
+        if ref is not None and (was_open is None or ref.article_id is None or articles.get(ref.article_id) != was_open):
+            self._show_detail(ref)  # else the pane keeps its scroll and its current figure
+        if last_hit is not None and last_hit in self.hit_by_id:
+            self.hit_position = [hit.article_id for hit in self.answer.hits].index(last_hit)
+        if focused is not None and focused is not self.focused:
+            self.set_focus(focused)
+        if query.strip() and (answer is None or answer.text != query):  # typed while the library was read
+            self.run_search(service, query)
+
+    def _return_to(self, place: tuple[str | None, str | None, str | None]) -> None:
+        """Put the cursor back where ``cursor_place`` found it in the tree as it was drawn before."""
+        top, middle, article_id = place
+        tree = self.query_one(ArticleTree)
+        if top is not None and tree.expand_path(top, middle, article_id):
+            return
+        if article_id is not None:
+            self.go_to_article(article_id, focus=False)  # its group is gone: the article's first place
+        elif top is not None:
+            tree.expand_path(top)  # a group under it is gone: the group above
 
     # ---- the tree ---------------------------------------------------------------------------
 
@@ -272,6 +298,7 @@ class BrowseScreen(Screen[None]):
             self.shown,
             empty_message=one_line(message),
             middle_level=not self.searching,
+            junk=self.corrections.junk_ids(),
         )
         expand_all = self.shown is not None and len(self.shown) <= EXPAND_ALL_HITS
         self.query_one(ArticleTree).show_view(view, expand_all=expand_all)
@@ -293,38 +320,16 @@ class BrowseScreen(Screen[None]):
             return
         hit = self.hit_by_id.get(article.id)
         detail.show_article(article, hit.spans if hit is not None else [])  # spans are worked out on demand
-        chosen, self._figure_to_show = self._figure_to_show, None
+        chosen, self.figure_to_show = self.figure_to_show, None
         if chosen is not None and chosen[0] == ref.article_id:
             self.call_after_refresh(detail.go_to_figure, chosen[1])  # once the article is laid out
 
     def _summary(self, ref: NodeRef) -> Text:
         """What the detail pane says about a group node (or the empty tree's message)."""
-        text = Text()
         if not ref.ids or self.index is None or ref.top is None:
             node = self.query_one(ArticleTree).cursor_node
-            text.append(str(node.label) if node is not None else "")
-            return text
-        name = " → ".join(one_line(n) for n in (ref.top, ref.middle) if n)
-        text.append(name, "bold")
-        selected = self.selected  # once: it is a query for the tree
-        chosen = sum(1 for i in ref.ids if i in selected)
-        text.append(f"\n{len(ref.ids):,} articles · {chosen:,} selected\n")
-        if ref.middle is None:  # the city's programs among the hits too, though the tree leaves them out
-            grouping = self.tree_grouping()
-            groups = self.index.middle(grouping, ref.top, self.shown)
-            for group in groups:
-                text.append(f"\n  {one_line(group.name)}  {group.count:,}")
-            text.append("\n")
-            total = sum(group.count for group in groups)
-            if total > len(ref.ids):  # an article naming several programs is counted under each of them
-                several = "programs" if grouping is Grouping.CITY else "cities"
-                text.append(
-                    f"\nThese add up to {total:,}, more than {len(ref.ids):,}: "
-                    f"an article in several {several} is counted under each.\n",
-                    "italic",
-                )
-        text.append("\nspace selects or unselects all of them · enter or → opens the group", "dim")
-        return text
+            return Text(str(node.label) if node is not None else "")
+        return group_summary(ref, self.index, self.tree_grouping(), self.selected, self.shown)
 
     # ---- search -----------------------------------------------------------------------------
 
@@ -357,14 +362,7 @@ class BrowseScreen(Screen[None]):
         # Back to everything (Esc, or the query erased): keep the place the search led to, not line 0.
         tree = self.query_one(ArticleTree)
         place = tree.cursor_node.data if answer.everything and tree.cursor_node is not None else None
-        self.answer = answer
-        self.hit_by_id = {hit.article_id: hit for hit in answer.hits}
-        # A refused query shows nothing, never everything: it must not look like a match for all.
-        self.shown = None if answer.everything else set(self.hit_by_id)
-        self.search_text = answer.text
-        self.hit_count = None if answer.everything or answer.refused else len(answer.hits)
-        self.hit_position = None
-        self.problem = answer.problem or ""
+        self._take_answer(answer)
         self._show_tree()
         if place is not None and place.article_id is not None:
             self.go_to_article(place.article_id, focus=False)  # the search box may still have the focus
@@ -374,6 +372,17 @@ class BrowseScreen(Screen[None]):
             self._first_hit_pending = False
             if answer.hits:
                 self._go_to_hit(0)
+
+    def _take_answer(self, answer: Answer) -> None:
+        """What the tree (once redrawn) and the status bar show from now on: ``answer``'s hits."""
+        self.answer = answer
+        self.hit_by_id = {hit.article_id: hit for hit in answer.hits}
+        # A refused query shows nothing, never everything: it must not look like a match for all.
+        self.shown = None if answer.everything else set(self.hit_by_id)
+        self.search_text = answer.text
+        self.hit_count = None if answer.everything or answer.refused else len(answer.hits)
+        self.hit_position = None
+        self.problem = answer.problem or ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "submit_search":
@@ -490,57 +499,22 @@ class BrowseScreen(Screen[None]):
     def action_previous_figure(self) -> None:
         self.query_one(ArticleDetail).step_figure(-1)
 
+    def action_toggle_source(self) -> None:
+        self.query_one(ArticleDetail).toggle_source(library_page_reader(self.library_path))
+
+    def action_copy_article(self) -> None:
+        self.query_one(ArticleDetail).copy_article()
+
+    def action_copy_figure(self) -> None:
+        self.query_one(ArticleDetail).copy_figure(library_page_reader(self.library_path))
+
     # ---- views over the selection (or what is shown) -------------------------------------------
 
-    def _scope_articles(self) -> tuple[list[Article], str] | None:
-        """The articles a view shows, as an export would write them, and a few words saying which."""
-        if self.reading:
-            self.notify("The library is still being read; try again in a moment.", severity="warning")
-            return None
-        ids, _ = self.export_scope()
-        if not ids:
-            self.notify("Nothing to show: no articles are shown.", severity="warning")
-            return None
-        if self.selected:
-            scope = f"{len(ids):,} selected"
-        elif self.shown is None:
-            scope = f"all {len(ids):,} articles"
-        else:
-            scope = f"{len(ids):,} matching “{one_line(self.answer.text)}”"
-        return [self.articles[i] for i in ids], scope
-
     def action_dashboard(self) -> None:
-        chosen = self._scope_articles()
-        if chosen is not None:
-            articles, scope = chosen
-            screen = DashboardScreen(articles, scope=scope, export_dir=self.export_dir, clock=self.clock)
-            self.app.push_screen(screen, self._open_from_dashboard)
-
-    def _open_from_dashboard(self, article_id: str | None) -> None:
-        # A selected article outside the current search's hits is not in the tree.
-        if article_id is not None and not self.go_to_article(article_id):
-            self.notify("That article is not in the tree as it is now; Esc clears the search.", severity="warning",
-                        markup=False)
+        self.views.dashboard()
 
     def action_figures(self) -> None:
-        chosen = self._scope_articles()
-        if chosen is not None:
-            screen = FigureExplorer(chosen[0], export_dir=self.export_dir, clock=self.clock)
-            self.app.push_screen(screen, self._open_figure)
-
-    def _open_figure(self, chosen: tuple[str, int] | None) -> None:
-        if chosen is None:
-            return
-        tree = self.query_one(ArticleTree)
-        before = tree.cursor_node
-        if not self.go_to_article(chosen[0]):
-            self.notify("That article is not in the tree as it is now; Esc clears the search.", severity="warning",
-                        markup=False)
-            return
-        if tree.cursor_node is before:  # already open: no highlight message will come to show it again
-            self.query_one(ArticleDetail).go_to_figure(chosen[1])
-        else:
-            self._figure_to_show = chosen  # shown by _show_detail once the tree's highlight has opened the article
+        self.views.figures()
 
     # ---- export -----------------------------------------------------------------------------
 
@@ -570,6 +544,7 @@ class BrowseScreen(Screen[None]):
         if not ids:
             self.notify("Nothing to export: no articles are shown.", severity="warning")
             return
+        scope += self.corrections.junk_note(ids)
         fmt = export_format(format_name) if format_name is not None else self.export_format
         default = self.export_dir / fmt.default_name(self.clock())
         self.app.push_screen(ExportDialog(scope, default, fmt), partial(self._export, ids))
@@ -586,6 +561,28 @@ class BrowseScreen(Screen[None]):
 
     def write_export(self, articles: list[Article], request: ExportRequest) -> None:
         self.query_one(ExportProgressLine).start(articles, request.path, request.format)
+
+    # ---- ingest (the file changes, and the app's watch shows it: tui/live.py) ---------------------------------
+
+    def action_ingest(self) -> None:
+        self.query_one(IngestStatus).ask(self.library_path)
+
+    def action_stop_ingest(self) -> None:
+        self.query_one(IngestStatus).stop()
+
+    # ---- the person's corrections (tui/screens/correct.py) -------------------------------------------------
+
+    def action_edit_title(self) -> None:
+        self.corrections.edit_title()
+
+    def action_set_city(self) -> None:
+        self.corrections.set_city()
+
+    def action_toggle_junk(self) -> None:
+        self.corrections.toggle_junk()
+
+    def action_toggle_shown_junk(self) -> None:
+        self.corrections.toggle_shown_junk()
 
     def on_export_done(self, message: ExportDone) -> None:
         self.notify(message.report, title="Export", severity="error" if message.failed else "information", markup=False)

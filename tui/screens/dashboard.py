@@ -2,8 +2,9 @@
 
 A table of cities (Enter drills into a city's counties, Escape or backspace comes back up), the latest
 star tally per tier and place with the sentence it was read from, bar charts of articles and of the
-latest 五星 tally per place, and the articles per month. What counts as a place and which statement is
-the latest is decided in ``store/query/dashboard.py``; this screen only lays it out.
+latest 五星 tally per place, and the articles per month. What counts as a place, which statement is
+the latest and that a reprinted story counts once is decided in ``store/query/dashboard.py``; this
+screen only lays it out.
 
 The screen is dismissed with an article id when the reader asks to open a tally's article (Enter on a
 tally cell, or `o`); the browse screen then goes to that article. Escape at the top closes it with None.
@@ -237,6 +238,9 @@ class DashboardScreen(Screen[str | None]):
         self.shown_articles = articles
         self.by_id = {article.id: article for article in articles}
         self.scope = scope or f"{len(articles):,} article{'s' if len(articles) != 1 else ''}"
+        stories = len({article.story for article in articles})
+        if stories < len(articles):  # the rows and charts count each story once (store/query/dashboard.py)
+            self.scope += f" · {stories:,} stories, reprints counted once"
         self.export_dir = export_dir
         self.clock = clock
         self.city: str | None = None  # the city drilled into, or None for the table of cities

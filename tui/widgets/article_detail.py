@@ -8,7 +8,7 @@ offsets stay valid) and always put on screen as literal text, never markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar
@@ -17,32 +17,22 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
-from textual.css.styles import RulesMap
 from textual.geometry import Region
 from textual.reactive import reactive
-from textual.strip import Strip
-from textual.style import Style as TextualStyle
-from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import DataTable
 
 from five_star.store.model import FIGURE_KINDS, Article, Figure
 from five_star.store.query.browse import contradicting_places
 from five_star.store.sanitize import one_line, strip_controls
+from five_star.tui.widgets.by_width import ByWidth
+from five_star.tui.widgets.figure_styles import KIND_CLASSES, FigureStyled, kind_class
 from five_star.tui.widgets.header_rows import LABEL_CELLS, MORE, Row, header_rows, listing
 from five_star.tui.widgets.line_breaks import wrap_lines, wrapped_line_of
-from five_star.tui.widgets.styling import component_style
+from five_star.tui.widgets.source_view import PageReader, SourceView
 
 # Suffixes a gazetteer name drops in running text (漯河市 is often just 漯河).
 _PLACE_SUFFIX = re.compile(r"(市|县|区|镇|乡|街道|办事处|村|社区)$")
-
-
-def kind_class(kind: str) -> str:
-    return f"figure--{kind if kind in FIGURE_KINDS else 'other'}"
-
-
-KIND_CLASSES = frozenset(kind_class(kind) for kind in FIGURE_KINDS)
 
 # The legend's labels, and the short ones it falls back to in a narrow pane (the kind as the table names it).
 LEGEND_LABELS = {
@@ -112,23 +102,6 @@ def figure_value(figure: Figure) -> str:
     if figure.value_max is not None:
         return f"{fmt(figure.value)}–{fmt(figure.value_max)}"
     return fmt(figure.value)
-
-
-class ByWidth(Text):
-    """Text that is drawn differently at each width (``draw``); ``plain`` is all of it, uncut.
-
-    Textual asks the visual for its height and its lines at the width it lays the widget out at, so what
-    is drawn always fits the pane, with no second layout pass after a resize.
-    """
-
-    __slots__ = ("draw",)
-
-    def __init__(self, draw: Callable[[int], Text]) -> None:
-        super().__init__()
-        self.draw = draw
-
-    def visualize(self) -> Visual:  # Textual's visual protocol: used in place of its own wrapping
-        return _ByWidthVisual(self, self.draw)
 
 
 class ArticleHeader(Widget):
@@ -252,40 +225,6 @@ class ArticleRecord(Widget):
         return text
 
 
-class FigureStyled(Widget):
-    """Base for widgets drawn in the figure colours, so the legend and the text share one set of rules."""
-
-    DEFAULT_CSS = """
-    FigureStyled {
-        height: auto;
-        & > .figure--money, & > .figure--people, & > .figure--count, & > .figure--area, & > .figure--percent,
-        & > .figure--length, & > .figure--duration, & > .figure--age, & > .figure--other { text-style: bold; }
-        & > .figure--place { text-style: underline; }
-        & > .figure--hit { text-style: reverse; }
-        /* The current figure in its kind's colours swapped: a block of the kind's black or white text
-           colour, which no kind's background comes near in any theme, with the kind's colour kept in the
-           letters (tests/test_app_themes.py measures it). */
-        & > .figure--current { text-style: reverse bold underline; }
-    }
-    """
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = set(KIND_CLASSES) | {
-        "figure--place",
-        "figure--hit",
-        "figure--current",
-    }
-    # Later components win: a hit shows over a figure, the current figure over everything.
-    _PRECEDENCE: ClassVar[list[str]] = [
-        *(kind_class(kind) for kind in FIGURE_KINDS), "figure--place", "figure--hit", "figure--current"
-    ]
-
-    def style_of(self, components: Iterable[str]) -> Style:
-        style = Style()
-        for component in sorted(set(components), key=self._PRECEDENCE.index):
-            style += component_style(self, component)
-        return style
-
-
 class FigureLegend(FigureStyled):
     """One line naming the figure colours the article uses, and places, search hits and the current figure.
 
@@ -345,29 +284,6 @@ class WrappedText(ByWidth):
         joined = Text("\n").join(self[start:end] for start, end in cuts)
         joined.plain = joined.plain.replace("\t", " ")  # a tab counts one cell in wrap_lines
         return joined
-
-
-class _ByWidthVisual(Visual):
-    def __init__(self, text: Text, draw: Callable[[int], Text]) -> None:
-        self.text = text
-        self.draw = draw
-        self._by_width: dict[int, Content] = {}
-
-    def lines(self, width: int) -> Content:
-        content = self._by_width.get(width)
-        if content is None:
-            content = self._by_width[width] = Content.from_rich_text(self.draw(width))
-        return content
-
-    def render_strips(self, width: int, height: int | None, style: TextualStyle, options: RenderOptions) -> list[Strip]:
-        return self.lines(width).render_strips(width, height, style, options)
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return Content.from_rich_text(self.text).get_optimal_width(rules, container_width)
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        lines = self.lines(width)
-        return lines.get_height(rules, width) if lines.plain else 0  # nothing to say takes no line
 
 
 class ArticleText(FigureStyled):
@@ -476,9 +392,10 @@ class ArticleDetail(Vertical):
             height: 1fr;
             padding: 0 1;
         }
-        #detail-legend, #detail-text, #detail-record {
+        #detail-legend, #detail-text, #detail-record, #detail-source {
             margin-top: 1;
         }
+        #detail-source { display: none; }
         #detail-figures {
             height: 30%;
             min-height: 4;
@@ -486,6 +403,10 @@ class ArticleDetail(Vertical):
         }
         &.-summary {
             #detail-legend, #detail-text, #detail-record, #detail-figures { display: none; }
+        }
+        &.-source {  /* the page lines in place of the cleaned text (r) */
+            #detail-legend, #detail-text, #detail-record { display: none; }
+            #detail-source { display: block; }
         }
     }
     """
@@ -497,6 +418,7 @@ class ArticleDetail(Vertical):
             yield ArticleHeader(id="detail-header")
             yield FigureLegend(id="detail-legend")
             yield ArticleText(id="detail-text")
+            yield SourceView(id="detail-source")
             yield ArticleRecord(id="detail-record")
         yield FigureTable(id="detail-figures")
 
@@ -516,14 +438,17 @@ class ArticleDetail(Vertical):
         self.query_one(FigureLegend).show([*(mark.component for mark in text.marks), *current])
         self.query_one(ArticleRecord).show(header.rows)
         self.query_one(FigureTable).show(article)
-        self.set_class(False, "-summary")
+        self.query_one(SourceView).show(article)
+        self.set_class(False, "-summary", "-source")  # each article opens on its cleaned text
         self.query_one("#detail-scroll").scroll_home(animate=False)
 
     def show_summary(self, summary: Text) -> None:
         self.query_one(ArticleHeader).show_summary(summary)
         self.query_one(ArticleText).show(None, [])
         self.query_one(FigureTable).show(None)
+        self.query_one(SourceView).show(None)
         self.set_class(True, "-summary")
+        self.set_class(False, "-source")
         self.query_one("#detail-scroll").scroll_home(animate=False)
 
     def step_figure(self, delta: int) -> None:
@@ -537,15 +462,40 @@ class ArticleDetail(Vertical):
         index = (0 if delta > 0 else count - 1) if current is None else (current + delta) % count
         self.go_to_figure(index)
 
+    def toggle_source(self, read: PageReader) -> None:
+        """Between the cleaned text and the raw page lines it came from (read by ``read`` in a worker)."""
+        text = self.query_one(ArticleText)
+        if text.article is None:
+            self.app.bell()
+            return
+        source = self.has_class("-source")
+        self.set_class(not source, "-source")
+        if not source:
+            self.query_one(SourceView).show(text.article, read, text.current)
+        if text.current is not None:
+            self.call_after_refresh(self._scroll_to_figure, text.current)  # once the view shown is laid out
+        else:
+            self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def copy_article(self) -> None:
+        self.query_one(SourceView).copy_article(self.article)
+
+    def copy_figure(self, read: PageReader) -> None:
+        self.query_one(SourceView).copy_figure(self.article, self.query_one(ArticleText).current, read)
+
     def go_to_figure(self, index: int) -> None:
         text = self.query_one(ArticleText)
         table = self.query_one(FigureTable)
         text.current = index
+        self.query_one(SourceView).current = index
         if table.cursor_row != index:
             table.move_cursor(row=index)
         self._scroll_to_figure(index)
 
     def _scroll_to_figure(self, index: int) -> None:
+        if self.has_class("-source"):
+            self.query_one(SourceView).scroll_to_current()
+            return
         text = self.query_one(ArticleText)
         article = text.article
         if article is None:

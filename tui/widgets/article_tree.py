@@ -3,6 +3,9 @@
 A view may also leave out the middle level (cities → articles): the browse screen shows search hits so,
 each article once under its one city.
 
+A story told by several articles (reprints: ``Article.story``) is one line, the first of its articles shown,
+saying "also on N sources"; its other articles are that line's children. Group counts are stories.
+
 Only the first level is built up front; a group's children are added the first time it expands, so a
 20,000-article library opens as fast as five. Selection marks and counts are drawn at render time
 from the node's data, so toggling a selection only repaints; label widths are worked out without
@@ -39,6 +42,8 @@ class NodeRef:
     top: str | None = None
     middle: str | None = None
     article_id: str | None = None
+    stories: int | None = None  # a group's count: the stories its articles tell (None: one each)
+    copies: tuple[str, ...] = ()  # an article's: the other articles of its story, its children
 
     @property
     def is_article(self) -> bool:
@@ -55,6 +60,15 @@ class TreeView:
     empty_message: str = "The library is empty."
     # False: articles sit right under the top groups (no programs under a city), so each shows once.
     middle_level: bool = True
+    junk: Collection[str] = frozenset()  # shown articles the person marked as junk: marked so
+
+
+JUNK_MARK = "✗ junk "
+
+
+def also_on(copies: int) -> str:
+    """What follows the title of a story told by ``copies`` more articles (reprints)."""
+    return f"  also on {copies:,} source{'s' if copies != 1 else ''}"
 
 
 class ArticleTree(Tree[NodeRef]):
@@ -65,6 +79,8 @@ class ArticleTree(Tree[NodeRef]):
         & > .article-tree--mark { text-style: bold; }
         & > .article-tree--group { text-style: bold; }
         & > .article-tree--empty { text-style: italic; }
+        & > .article-tree--copies { text-style: italic; color: $text-muted; }
+        & > .article-tree--junk { text-style: bold; color: $text-error; }
     }
     """
 
@@ -89,8 +105,10 @@ class ArticleTree(Tree[NodeRef]):
         "article-tree--count",
         "article-tree--mark",
         "article-tree--photo",
+        "article-tree--junk",
         "article-tree--group",
         "article-tree--empty",
+        "article-tree--copies",
     }
 
     class SelectionChanged(Message):
@@ -125,7 +143,7 @@ class ArticleTree(Tree[NodeRef]):
             self.root.add_leaf(Text(view.empty_message), NodeRef(ids=()))
         for group in groups:
             ids = tuple(view.index.under(view.grouping, group.name, shown=view.shown))
-            node = self.root.add(Text(one_line(group.name)), NodeRef(ids=ids, top=group.name))
+            node = self.root.add(Text(one_line(group.name)), NodeRef(ids=ids, top=group.name, stories=group.count))
             if expand_all:
                 self._open_all(node)
         self.move_cursor_to_line(0)
@@ -133,7 +151,11 @@ class ArticleTree(Tree[NodeRef]):
     def _load_children(self, node: TreeNode[NodeRef]) -> None:
         ref = node.data
         view = self.view
-        if view is None or ref is None or ref.is_article or node.children:
+        if view is None or ref is None or node.children:
+            return
+        if ref.is_article:  # a story's first article: its copies
+            for copy in ref.copies:
+                node.add_leaf(Text(one_line(view.index.articles[copy].label)), NodeRef(ids=(copy,), article_id=copy))
             return
         index, grouping, shown, top = view.index, view.grouping, view.shown, ref.top
         if top is None:  # the empty-tree message
@@ -141,11 +163,17 @@ class ArticleTree(Tree[NodeRef]):
         if ref.middle is None and view.middle_level:
             for group in index.middle(grouping, top, shown):
                 ids = tuple(index.leaves(grouping, top, group.name, shown))
-                node.add(Text(one_line(group.name)), NodeRef(ids=ids, top=top, middle=group.name))
+                node.add(Text(one_line(group.name)), NodeRef(ids=ids, top=top, middle=group.name, stories=group.count))
             return
         articles = index.articles
-        for article_id in ref.ids:
-            node.add_leaf(Text(one_line(articles[article_id].label)), NodeRef(ids=(article_id,), article_id=article_id))
+        for article_id in index.leads(ref.ids):
+            label = Text(one_line(articles[article_id].label))
+            copies = tuple(index.copies_of(article_id)) if index.reprinted else ()
+            article = NodeRef(ids=(article_id,), article_id=article_id, copies=copies)
+            if copies:
+                node.add(label, article)
+            else:
+                node.add_leaf(label, article)
 
     def _open(self, node: TreeNode[NodeRef]) -> None:
         self._load_children(node)
@@ -165,14 +193,19 @@ class ArticleTree(Tree[NodeRef]):
         target = self._child(self.root, lambda ref: ref.top == top)
         if target is None:
             return False
-        for predicate in (
+        for step, predicate in enumerate((
             (lambda ref: ref.middle == middle) if middle is not None else None,
             (lambda ref: ref.article_id == article_id) if article_id is not None else None,
-        ):
+        )):
             if predicate is None:  # no middle level asked for (a group, or an article in a two-level view)
                 continue
             self._open(target)
             child = self._child(target, predicate)
+            if child is None and step == 1:  # a copy: under its story's line
+                holder = self._child(target, lambda ref: article_id in ref.copies)
+                if holder is not None:
+                    self._open(holder)
+                    child = self._child(holder, predicate)
             if child is None:
                 return False
             target = child
@@ -240,7 +273,7 @@ class ArticleTree(Tree[NodeRef]):
             text.stylize(component_style(self, "article-tree--empty"))
             return text
         if ref.article_id is not None:
-            return self._article_label(text, ref.article_id, style)
+            return self._article_label(text, ref.article_id, style, len(ref.copies))
         return self._group_label(text, node, ref, style)
 
     def process_label(self, label: TextType) -> Text:
@@ -257,27 +290,38 @@ class ArticleTree(Tree[NodeRef]):
         if ref is None or not ref.ids:
             return width
         if ref.article_id is not None:
-            return width + sum(cell_len(part) for part in self._article_marks(ref.article_id))
+            marks = sum(cell_len(part) for part in self._article_marks(ref.article_id))
+            return width + marks + (cell_len(also_on(len(ref.copies))) if ref.copies else 0)
         return width + sum(cell_len(part) for part in self._group_counts(node, ref))
 
     def _article_marks(self, article_id: str) -> list[str]:
-        """What goes before an article's title: the selection mark, and 图 for a photo."""
+        """What goes before an article's title: the selection mark, ✗ junk for an item marked as junk, and 图
+        for a photo."""
         marks = ["● " if article_id in self.selected else "○ "]
+        if self.view is not None and article_id in self.view.junk:
+            marks.append(JUNK_MARK)
         if self.view is not None and self.view.index.articles[article_id].kind == "photo":
             marks.append("图 ")
         return marks
 
     def _group_counts(self, node: TreeNode[NodeRef], ref: NodeRef) -> list[str]:
-        """What follows a group's name: its number of articles, and how many are selected if any."""
+        """What follows a group's name: its number of stories, and how many articles are selected if any."""
         chosen = self._chosen_under(node, ref.ids)
-        return [f" {len(ref.ids):,}", *([f"  ● {chosen:,}"] if chosen else [])]
+        count = len(ref.ids) if ref.stories is None else ref.stories
+        return [f" {count:,}", *([f"  ● {chosen:,}"] if chosen else [])]
 
-    def _article_label(self, label: Text, article_id: str, style: Style) -> Text:
-        mark, *photo = self._article_marks(article_id)
+    def _article_label(self, label: Text, article_id: str, style: Style, copies: int = 0) -> Text:
+        mark, *kinds = self._article_marks(article_id)
         chosen = article_id in self.selected
         mark_style = component_style(self, "article-tree--mark") if chosen else Style(dim=True)
         parts = [Text(mark, style=mark_style + style)]
-        parts.extend(Text(part, style=component_style(self, "article-tree--photo") + style) for part in photo)
+        parts.extend(
+            Text(part, style=component_style(self, "article-tree--junk" if part == JUNK_MARK else "article-tree--photo")
+                 + style)
+            for part in kinds
+        )
+        if copies:
+            label = Text.assemble(label, (also_on(copies), component_style(self, "article-tree--copies") + style))
         return Text.assemble(*parts, label)
 
     def _group_label(self, label: Text, node: TreeNode[NodeRef], ref: NodeRef, style: Style) -> Text:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 
+from five_star.store.library.corrections import extracted_form
 from five_star.store.model import Article, tier_name
 from five_star.store.query.browse import city_key
 from five_star.store.sanitize import one_line
@@ -60,6 +61,18 @@ class Row:
         return set_cell_size(self.value, room - 2).rstrip() + "…" + MORE
 
 
+def correction_row(article: Article) -> Row:
+    """Which of the facts shown are the person's, and what extraction had found instead."""
+    items = []
+    if "title" in article.extracted:
+        items.append(f"title (your correction; extracted: {one_line(article.extracted['title']) or '(untitled)'})")
+    if "city" in article.extracted:
+        items.append(f"city (your correction; extracted: {one_line(city_key(extracted_form(article)))})")
+    if article.junk:
+        items.append("junk (hidden from the tree, searches and exports)")
+    return Row("corrected", tuple(items), separator=" · ")
+
+
 def header_rows(article: Article) -> list[Row]:
     """The facts under the title; each is drawn on one line, cut short when the pane is too narrow."""
     city = city_key(article)
@@ -80,6 +93,8 @@ def header_rows(article: Article) -> list[Row]:
         Row("repairs", tuple(one_line(r) for r in article.repairs), separator=", ", empty="none"),
     ]
     # Only when the article has them: most do not, and every line here pushes the text down.
+    if article.extracted or article.junk:  # first: the title and city above and beside it may be the person's
+        rows.insert(0, correction_row(article))
     if article.kicker:
         rows.insert(1, Row("kicker", (one_line(article.kicker),)))
     if article.captions:

@@ -46,7 +46,8 @@ class StatusBar(Widget):
         "status-bar--dim",
     }
 
-    total: reactive[int] = reactive(0)
+    total: reactive[int] = reactive(0)  # stories: the articles less the reprints of another
+    reprints: reactive[int] = reactive(0)
     selected: reactive[int] = reactive(0)
     grouping: reactive[Grouping] = reactive(Grouping.CITY)
     search_text: reactive[str] = reactive("")  # not `query`: that is DOMNode.query(), which Textual calls
@@ -83,7 +84,10 @@ class StatusBar(Widget):
     def _line(self, query: str, problem: str, order: str, reading: str) -> Text:
         dim = self.get_component_rich_style("status-bar--dim")
         text = Text()
-        text.append(f"{self.total:,} articles", dim)
+        if self.reprints:
+            text.append(f"{self.total:,} stories ({self.total + self.reprints:,} articles)", dim)
+        else:
+            text.append(f"{self.total:,} articles", dim)
         if order:
             text.append(f" · {order}", dim)
         if self.hit_count is not None:
