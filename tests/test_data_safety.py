@@ -4,7 +4,7 @@ behind is removed by the next export once it is 10 minutes old."""
 
 from __future__ import annotations
 
-import json
+import gzip
 import os
 import shutil
 import subprocess
@@ -16,6 +16,7 @@ import pytest
 from five_star.store.errors import FiveStarError
 from five_star.store.library.ingest import ingest, reindex
 from five_star.store.library.library import Library
+from five_star.store.library.page_store import page_store_path
 from five_star.store.library.storage import backup_path, backup_paths, write_atomically
 from five_star.tui.cli import main
 from helpers.library import copy_library, seeds_library
@@ -27,9 +28,7 @@ def library(tmp_path_factory, tmp_path):
 
 
 def _drop_raw_rows(path):
-    data = json.loads(path.read_text("utf-8"))
-    data["raw"] = {}
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(page_store_path(path))
 
 
 def test_reindex_keeps_the_articles_of_pages_whose_raw_text_is_gone(library):
@@ -169,11 +168,10 @@ def test_a_fresh_temp_of_an_export_at_work_is_left_alone(library, tmp_path):
 
 
 def _empty_raw_rows(path):
-    data = json.loads(path.read_text("utf-8"))
-    assert data["raw"]
-    for row in data["raw"].values():
-        row["raw"] = ""
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    stored = list(page_store_path(path).rglob("*.gz"))
+    assert stored
+    for page in stored:
+        page.write_bytes(gzip.compress(b""))
 
 
 def test_reindex_keeps_every_article_when_the_stored_raw_text_is_empty(library, capsys):

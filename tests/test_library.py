@@ -11,6 +11,7 @@ import pytest
 from five_star.seeds import seed_paths
 from five_star.store.library.ingest import ensure_seeded, ingest, reindex
 from five_star.store.library.library import Library, page_key
+from five_star.store.library.page_store import page_store_path
 from five_star.store.locations import default_library_path
 from five_star.store.pipeline import extract_paths
 from helpers.library import copy_library, seeds_library
@@ -213,18 +214,35 @@ def test_parallel_extraction_gives_the_same_pages_in_the_same_order(tmp_path, mo
     assert [shape(r) for r in parallel] == [shape(r) for r in serial]
 
 
-def test_a_library_keeping_raw_text_in_page_rows_still_reads_and_reindexes(library):
-    """The layout before the raw table: each page row held its text under "raw"."""
+def _without_the_page_store(library, layout):
+    """The file as older versions wrote it: raw text in a ``raw`` table, or before that in the page rows."""
     data = json.loads(library.read_text("utf-8"))
-    for doc_id, row in data.pop("raw").items():
-        data["pages"][doc_id]["raw"] = row["raw"]
+    texts = {page.resolve(): page.read_text(encoding="utf-8") for page in seed_paths()}
+    raw = {doc_id: texts[Path(row["path"])] for doc_id, row in data["pages"].items()}
+    if layout == "raw table":
+        data["raw"] = {doc_id: {"raw": text} for doc_id, text in raw.items()}
+    else:
+        for doc_id, text in raw.items():
+            data["pages"][doc_id]["raw"] = text
     library.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(page_store_path(library))
+
+
+@pytest.mark.parametrize("layout", ["raw table", "page rows"])
+def test_a_library_keeping_raw_text_in_its_file_still_reads_and_reindexes(library, layout):
+    _without_the_page_store(library, layout)
     with Library.open(library) as lib:
         expected = [a.to_dict() for a in lib.articles()]
         assert [p.raw for p in lib.pages()] == [path.read_text(encoding="utf-8") for path in seed_paths()]
+        some = expected[3]
+        assert lib.source_text(some["id"]).splitlines()[some["first_line"] - 1]
         report = reindex(lib)
         assert not report.skipped and report.articles_unchanged == len(expected)
         assert [a.to_dict() for a in lib.articles()] == expected
+    # the write session moved the text to the page store and rewrote the file without it
+    data = json.loads(library.read_text("utf-8"))
+    assert "raw" not in data and not any("raw" in row for row in data["pages"].values())
+    assert len(list(page_store_path(library).rglob("*.gz"))) == len(seed_paths())
 
 
 def test_reingesting_an_unchanged_file_does_not_extract_it_again(tmp_path, monkeypatch):

@@ -40,7 +40,8 @@ def corpus(tmp_path_factory):
     base = root / "base.json"
     with Library.open(base) as lib:
         ingest(lib, base_pages)
-    expected = {str(p.resolve()): [a.to_dict() for a in p_.articles] for p, p_ in zip(new_pages, extract_paths(new_pages), strict=True)}
+    expected = {str(p.resolve()): [{k: v for k, v in a.to_dict().items() if k != "story"} for a in p_.articles]
+                for p, p_ in zip(new_pages, extract_paths(new_pages), strict=True)}
     return base, new_pages, expected
 
 
@@ -90,10 +91,12 @@ def finished_before_a_write(pid: int, library: Path) -> bool:
 
 
 def stored_state(library: Path) -> dict[str, list[dict]]:
+    """Each page's articles as extracted; ``story`` left out, as it depends on what was stored before
+    (the generated pages are variations of five, some one story) and is tested on its own."""
     with Library.open(library) as lib:
         state: dict[str, list[dict]] = {}
         for page in lib.pages():
-            state[page.path] = [a.to_dict() for a in page.articles]
+            state[page.path] = [{k: v for k, v in a.to_dict().items() if k != "story"} for a in page.articles]
         ids = [a.id for a in lib.articles()]
         assert len(ids) == len(set(ids))
     return state

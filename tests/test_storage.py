@@ -16,16 +16,8 @@ from tinydb import TinyDB
 from five_star.store.errors import FiveStarError
 from five_star.store.library.ingest import ingest
 from five_star.store.library.library import Library
-from five_star.store.library.storage import (
-    SCHEMA_VERSION,
-    BatchMiddleware,
-    LibraryStorage,
-    WriteLock,
-    backup_path,
-    dump_lines,
-    read_rows,
-    write_atomically,
-)
+from five_star.store.library.storage import SCHEMA_VERSION, WriteLock, backup_path, read_rows, write_atomically
+from five_star.store.library.writing import BatchMiddleware, LibraryStorage
 from five_star.store.model import Article
 from helpers.library import copy_library, seeds_library
 
@@ -289,8 +281,9 @@ def test_garbage_after_the_end_is_reported(library):
 def big_file(path: Path, rows: int) -> list[str]:
     """A library file of ``rows`` records in one table (more than are parsed per batch), as lines."""
     data = {"meta": {"1": {"schema": SCHEMA_VERSION}}, "things": {str(n): {"n": n, "text": "村" * (n % 7)} for n in range(1, rows + 1)}}
-    text = "".join(dump_lines(data))
-    path.write_text(text, encoding="utf-8")
+    with WriteLock(path, timeout=1) as lock:
+        LibraryStorage(path, lock=lock).write(data)
+    text = path.read_text(encoding="utf-8")
     return text.splitlines(keepends=True)
 
 

@@ -48,5 +48,5 @@ def test_stock_tinydb_and_the_streaming_reader_see_the_same_rows(tmp_path):
     finally:
         db.close()
 
-    assert set(stock) == {"meta", "pages", "raw", "articles"}
+    assert set(stock) == {"meta", "summaries", "pages", "stories", "articles"}  # raw page text is in the page store beside the file
     assert stock == streamed

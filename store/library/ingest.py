@@ -14,20 +14,23 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, closing
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from five_star.seeds import seed_paths
 from five_star.store.errors import FiveStarError
 from five_star.store.library.jsonl import JSONL_ENCODING, RowBytes, jsonl_pages, split_inputs
-from five_star.store.library.library import IngestReport, Library, Progress, StoredPages
+from five_star.store.library.library import IngestReport, Library, Progress, page_key
+from five_star.store.library.session import StoredPages
 from five_star.store.model import Page, Skipped, Unchanged, text_sha256
 from five_star.store.pipeline import extract_paths, extract_text
-from five_star.store.reading.read import find_pages
+from five_star.store.reading.read import find_pages, read_pages
 from five_star.store.resources import ResourceError
 
 
@@ -48,7 +51,7 @@ def ingest(library: Library, paths: Iterable[str | os.PathLike], progress: Progr
 
     def produce(stored: StoredPages) -> Generator[Page | Unchanged | Skipped, None, None]:
         known = dict(stored.page_sha)
-        yield from extract_in_parallel(pages, known=known)
+        yield from extract_in_parallel(pages, known=known, changing=stored.expect_changes)
         for path in rows:
             yield from jsonl_pages(path, known, counted)
 
@@ -156,21 +159,31 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _extract_one(item: Path | Any) -> Page | Any:
+    """One page's result (in a worker, ``_worker_known`` holds the stored hashes; in this process, none:
+    ``extract_in_parallel`` found the unchanged pages already)."""
     return item if not isinstance(item, Path) else next(iter(extract_paths([item], known=_worker_known)))
 
 
 def extract_in_parallel(
-    paths: list[Path], workers: int | None = None, known: dict[str, str] | None = None
+    paths: list[Path], workers: int | None = None, known: dict[str, str] | None = None,
+    changing: Callable[[], None] | None = None,
 ) -> Iterator[Page | Any]:
     """``pipeline.extract_paths`` spread over worker processes, results in the same order.
 
     Extraction is pure Python and CPU-bound, so threads would not help; a small input stays in this process.
-    The workers die with this process (``_die_with_parent``), and stopping early ends them at once.
+    Pages whose text is ``known`` are found unchanged here, by reading and hashing them, before any worker
+    starts: ingesting a folder again costs a read of each file, not ~2 s per worker loading dictionaries to
+    hash them; ``changing`` is called when some page is to be extracted. The workers die with this process
+    (``_die_with_parent``), and stopping early ends them at once.
     """
     items = list(find_pages(paths))
-    workers = min(workers or _usable_cpus(), len(items))
-    if workers < 2 or sum(map(_size, items)) < PARALLEL_FROM_BYTES:
-        yield from extract_paths(paths, known=known)
+    unchanged = {n: found for n, item in enumerate(items) if known and (found := _unchanged(item, known)) is not None}
+    changed = [item for n, item in enumerate(items) if n not in unchanged]
+    if changing is not None and any(isinstance(item, Path) for item in changed):
+        changing()
+    workers = min(workers or _usable_cpus(), len(changed))
+    if workers < 2 or sum(map(_size, changed)) < PARALLEL_FROM_BYTES:
+        yield from _merged(items, unchanged, map(_extract_one, changed))
         return
     # "spawn": forking a process that may run threads (the app) can deadlock the child.
     pool = ProcessPoolExecutor(
@@ -180,7 +193,7 @@ def extract_in_parallel(
         initargs=(known or {}, os.getpid()),
     )
     try:
-        yield from pool.map(_extract_one, items, chunksize=4)
+        yield from _merged(items, unchanged, _in_order(pool, changed, window=workers * _PAGES_AHEAD))
     except BrokenProcessPool as exc:
         raise FiveStarError(f"an extraction process died ({exc}); the pages stored so far are kept") from None
     except BaseException:  # stopping early (Ctrl-C, SIGTERM, an error, the consumer closing us)
@@ -188,6 +201,42 @@ def extract_in_parallel(
         raise
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _unchanged(item: Path | Skipped, known: dict[str, str]) -> Unchanged | None:
+    if isinstance(item, Skipped):
+        return None
+    found = next(read_pages([item]))
+    if isinstance(found, Skipped):
+        return None  # reported when it is extracted
+    key = page_key(found.path)
+    sha256 = text_sha256(found.text)
+    return Unchanged(key, sha256, len(found.text.encode("utf-8"))) if known.get(key) == sha256 else None
+
+
+def _merged(items: list[Path | Skipped], unchanged: dict[int, Unchanged], extracted: Iterator[Page | Any]) -> Iterator[Page | Any]:
+    """The results in the order of ``items``: the unchanged pages where they stand, the others as extracted."""
+    for n in range(len(items)):
+        found = unchanged.get(n)
+        yield found if found is not None else next(extracted)
+
+
+_PAGES_AHEAD = 8
+"""Pages each worker may extract ahead of the one being stored. ``Executor.map`` would submit every page at
+once, and extracted pages waiting for a slower store would pile up in memory (hundreds of MB at 100,000
+articles)."""
+
+
+def _in_order(pool: ProcessPoolExecutor, items: list[Path | Any], window: int) -> Iterator[Page | Any]:
+    pending: deque[Future] = deque()
+    upcoming = iter(items)
+    for item in islice(upcoming, window):
+        pending.append(pool.submit(_extract_one, item))
+    while pending:
+        result = pending.popleft().result()
+        for item in islice(upcoming, 1):
+            pending.append(pool.submit(_extract_one, item))
+        yield result
 
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:

@@ -1,14 +1,15 @@
 """The user's library: pages and their articles in TinyDB, kept safe by ``storage``.
 
-Tables:
+Tables, in the order the file holds them (see ``writing``):
+- ``meta``: schema version, a generation counter bumped on every commit, and the number of articles.
+- ``summaries``: per article, under its doc id, what the tree shows of it (``rows.summary_fields``) and its
+  page's doc id, so a viewer draws the tree before reading the articles (``read_summaries``).
 - ``pages``: one row per source file, keyed by its resolved absolute path: source, path, sha256, encoding,
-  removed (boilerplate lines).
-- ``raw``: each page's text under the page's doc id, so extraction can re-run without the original file.
-  It is a table of its own so that opening the library can skip it: nothing but reindex needs it.
-  (Libraries written before this table existed keep the text in the page row, under ``raw``; they are
-  read as they are, and a page moves to the new layout when it is next stored.)
+  removed (boilerplate lines). The page's text is in the page store beside the file (``page_store``), so
+  extraction can re-run without the original file. (Libraries written before it kept the text in a ``raw``
+  table or in the page rows; a write session moves it out, ``StoredPages.move_raw_pages_out``.)
+- ``stories``: per article, under its doc id, its story and the sketch that found it (``stories``).
 - ``articles``: ``Article.to_dict()`` plus ``page`` (the page's key).
-- ``meta``: schema version and a generation counter bumped on every commit.
 
 Ingest and reindex write in batches (one atomic file write per batch, see ``Batching``). A batch holds
 whole pages only, so a crash leaves the library exactly as it was after the last finished batch.
@@ -29,12 +30,13 @@ from tinydb.table import Document
 
 from five_star.store import __version__
 from five_star.store.errors import FiveStarError
-from five_star.store.library.rows import ARTICLES, PAGES, RAW, article_of, check_row
+from five_star.store.library.corrections import LibraryCorrections
+from five_star.store.library.page_store import PageStore
+from five_star.store.library.rows import ARTICLES, PAGES, RAW, STORIES, SUMMARIES, article_of, check_row
+from five_star.store.library.session import StoredPages, remove_present, summary_row
 from five_star.store.library.storage import (
     META_TABLE,
     SCHEMA_VERSION,
-    BatchMiddleware,
-    LibraryStorage,
     WriteLock,
     check_library_file,
     damaged,
@@ -43,6 +45,7 @@ from five_star.store.library.storage import (
     read_rows,
     remove_stale_temps,
 )
+from five_star.store.library.writing import BatchMiddleware, LibraryStorage
 from five_star.store.locations import default_library_path
 from five_star.store.model import Article, Page, Skipped, Unchanged
 from five_star.store.sanitize import path_text
@@ -110,6 +113,7 @@ class _Staged:
     page_row: dict[str, Any]
     raw: str
     article_rows: list[dict[str, Any]]
+    story_rows: list[dict[str, str]]
 
 
 class _Batch:
@@ -128,6 +132,7 @@ class _Contents:
     generation: int = 0
     pages: dict[str, str] = field(default_factory=dict)  # key -> sha256, in library order
     articles: list[Article] = field(default_factory=list)  # library order
+    page_of: dict[str, str] = field(default_factory=dict)  # article id -> page key
 
     @classmethod
     def read(cls, path: Path) -> _Contents:
@@ -137,7 +142,7 @@ class _Contents:
         page_order: dict[str, int] = {}
         placed: list[tuple[str, int, Article]] = []
         with gc_paused():
-            for table, doc_id, row in read_rows(path, skip=(RAW,)):
+            for table, doc_id, row in read_rows(path, skip=(RAW, STORIES)):
                 if table == PAGES:
                     check_row(path, table, doc_id, row)
                     page_order[row["path"]] = int(doc_id)
@@ -153,51 +158,49 @@ class _Contents:
             contents.pages = dict(sorted(contents.pages.items(), key=lambda item: page_order[item[0]]))
             placed.sort(key=lambda item: (page_order.get(item[0], 0), item[1]))
             contents.articles = [article for _, _, article in placed]
+            contents.page_of = {article.id: key for key, _, article in placed}
         return contents
 
 
-class StoredPages:
-    """A writer's view: TinyDB loaded from disk under the lock, with the indexes ingest needs.
+def read_summaries(library: Path) -> list[tuple[Any, ...]] | None:
+    """Every article's ``summary_fields``, in library order, read from the start of the file without
+    passing over the articles (~15 MB of a 100,000-article library); None when the file has no complete
+    summaries table (written by an older version: the next ingest or reindex adds it)."""
+    count: int | None = None
+    summaries: list[tuple[Any, int, tuple[Any, ...]]] = []
+    with gc_paused():
+        for table, doc_id, row in read_rows(library):
+            if table == META_TABLE:
+                count = row.get("articles")
+            elif table == SUMMARIES:
+                fields = row.get("s")
+                if not isinstance(fields, list) or len(fields) != 8 or not isinstance(row.get("p"), int):
+                    return None
+                summaries.append((row["p"], int(doc_id), tuple(fields)))
+            else:
+                break  # the tables after the summaries: nothing more to read
+    if count != len(summaries):
+        return None
+    summaries.sort(key=lambda item: item[:2])
+    return [fields for _, _, fields in summaries]
 
-    ``page_sha`` (key -> sha256), ``page_doc`` (the stored keys, in library order), ``stored_page`` and
-    ``stored_raw`` are what a producer given to ``Library.write`` may read.
-    """
 
-    def __init__(self, db: TinyDB, middleware: BatchMiddleware) -> None:
-        self.db = db
-        self.middleware = middleware  # db.storage, with the type that can commit
-        self.page_doc: dict[str, int] = {}
-        self.page_sha: dict[str, str] = {}
-        self.page_articles: dict[str, list[int]] = {}
-        for doc in sorted(db.table(PAGES), key=lambda d: d.doc_id):
-            self.page_doc[doc["path"]] = doc.doc_id
-            self.page_sha[doc["path"]] = doc["sha256"]
-            self.page_articles[doc["path"]] = []
-        self.owner: dict[str, str] = {}  # article id -> page key
-        for doc in db.table(ARTICLES):
-            self.page_articles.setdefault(doc["page"], []).append(doc.doc_id)
-            self.owner[doc["id"]] = doc["page"]
-        self.last_commit = time.monotonic()
-        self.last_write_seconds = 0.0
-
-    def stored_rows(self, key: str) -> list[dict[str, Any]]:
-        return [dict(self._row(ARTICLES, doc_id)) for doc_id in self.page_articles.get(key, [])]
-
-    def stored_page(self, key: str) -> dict[str, Any]:
-        return self._row(PAGES, self.page_doc[key])
-
-    def _row(self, table: str, doc_id: int) -> Document:
-        """A row this session indexed itself when it started, so it is there."""
-        row = self.db.table(table).get(doc_id=doc_id)
-        if not isinstance(row, Document):
-            raise LookupError(f"no row {doc_id} in table {table}")
-        return row
-
-    def stored_raw(self, key: str) -> str | None:
-        """The page's stored text; ``None`` when it is missing (rows lost or removed by hand)."""
-        raw = self.db.table(RAW).get(doc_id=self.page_doc[key])
-        text = raw.get("raw") if isinstance(raw, dict) else self.stored_page(key).get("raw")  # older: in the page row
-        return text if isinstance(text, str) else None
+def page_text(library: Path, article_id: str) -> str | None:
+    """The stored raw text of the page an article came from, as ``Library.source_text``, without reading
+    the articles: one pass over the file's lines, no row parsed (for a viewer that holds its articles)."""
+    storage = LibraryStorage(library)
+    try:
+        storage.read()
+        key = next((page for found, page in storage.indexed[ARTICLES].values() if found == article_id), None)
+        sha256 = next((sha for path, sha in storage.indexed[PAGES].values() if path == key), None)
+    finally:
+        storage.close()
+    if key is None or sha256 is None:
+        return None
+    text = PageStore(library).get(sha256)
+    if text is None:  # a library no write session has moved to the page store yet
+        text = next((page.raw for page in Library(library).pages() if page.path == key and page.raw), None)
+    return text
 
 
 class Library:
@@ -212,29 +215,36 @@ class Library:
         self.path = path
         self.batching = Batching()
         self._lock = WriteLock(path, lock_timeout)
-        self._contents: _Contents | None = _Contents.read(path)
-        self._by_id: dict[str, Article] | None = None
+        self._contents: _Contents | None = None  # read on first use: an ingest never needs the articles
+        self.corrections = LibraryCorrections(path)  # the person's, from the file beside the library
 
     # ---- opening ---------------------------------------------------------------------------------------
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike | None = None, create: bool = True, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+        cls, path: str | os.PathLike | None = None, create: bool = True, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        read: bool = True,
     ) -> Library:
         """Open (or, with ``create``, start) the library at ``path``; raises ``FiveStarError`` when it cannot be used.
 
-        Opening never writes: a new library file appears with the first ingest.
+        Opening reads the articles, so a damaged file is reported here; a writer that never needs them (an
+        ingest) passes ``read=False``: at 100,000 articles that is seconds and hundreds of MB it does not
+        spend, and its write session checks what it uses. Opening never writes: a new library file appears
+        with the first ingest.
         """
         path = Path(path).expanduser() if path is not None else default_library_path()
         check_library_file(path)
         if not create and not path.exists():
             raise FiveStarError(f"no library at {path}; `five-star-tui ingest PATH` creates one")
-        return cls(path, lock_timeout=lock_timeout)
+        library = cls(path, lock_timeout=lock_timeout)
+        if read:
+            library._current  # noqa: B018 -- reading is the point
+        return library
 
     def close(self) -> None:
         """Let go of the articles held for reading (the ones handed out stay valid)."""
         self._contents = None
-        self._by_id = None
+        self.corrections.forget()
 
     def __enter__(self) -> Library:
         return self
@@ -249,7 +259,6 @@ class Library:
         """Read again after a write session (or a close), on first use."""
         if self._contents is None:
             self._contents = _Contents.read(self.path)
-            self._by_id = None
         return self._contents
 
     def is_empty(self) -> bool:
@@ -264,38 +273,52 @@ class Library:
         """Bumped by every commit, so a reader can tell that its copy is out of date."""
         return self._current.generation
 
-    def articles(self) -> list[Article]:
-        """Every article, page by page in the order the pages were first added, each page in file order.
+    def articles(self, *, junk: bool = False) -> list[Article]:
+        """Every article, page by page in the order the pages were first added, each page in file order,
+        with the person's corrections applied; items marked as junk only with ``junk``.
 
         The articles are shared between calls: treat them as read-only.
         """
-        return list(self._current.articles)
+        applied = self.corrections.applied(self._current.articles)
+        return list(applied.articles) if junk else [article for article in applied.articles if not article.junk]
 
     def get(self, article_id: str) -> Article | None:
-        if self._by_id is None:
-            self._by_id = {article.id: article for article in self._current.articles}
-        return self._by_id.get(article_id)
+        """The article with this id, corrected, junk or not."""
+        return self.corrections.applied(self._current.articles).by_id.get(article_id)
+
+    def source_text(self, article_id: str) -> str | None:
+        """The stored raw text of the page an article came from (its lines are the article's ``first_line``…
+        ``last_line``, counted from 1); ``None`` when the article is unknown or its page text is not stored."""
+        key = self._current.page_of.get(article_id)
+        sha256 = self._current.pages.get(key) if key is not None else None
+        if sha256 is None:
+            return None
+        text = PageStore(self.path).get(sha256)
+        if text is None:  # a library no write session has moved to the page store yet
+            text = next((page.raw for page in self.pages() if page.path == key and page.raw), None)
+        return text
 
     def pages(self) -> list[Page]:
-        """Every stored page with its raw text and its articles (reads the file again, raw text included)."""
+        """Every stored page with its raw text (from the page store) and its articles (reads the file again)."""
         pages: dict[int, Page] = {}
-        raws: dict[int, str] = {}
+        legacy: dict[int, str] = {}  # raw text still in the file (see ``StoredPages.move_raw_pages_out``)
         placed: list[tuple[str, int, Article]] = []
         with gc_paused():
-            for table, doc_id, row in read_rows(self.path) if self.path.exists() else ():
+            for table, doc_id, row in read_rows(self.path, skip=(STORIES,)) if self.path.exists() else ():
                 if table == PAGES:
                     check_row(self.path, table, doc_id, row)
-                    pages[int(doc_id)] = Page.from_dict({"raw": "", **row})  # older libraries: in the page row
+                    pages[int(doc_id)] = Page.from_dict({"raw": "", **row})
                 elif table == RAW:
                     check_row(self.path, table, doc_id, row)
                     if isinstance(row.get("raw"), str):
-                        raws[int(doc_id)] = row["raw"]
+                        legacy[int(doc_id)] = row["raw"]
                 elif table == ARTICLES:
                     article = article_of(self.path, doc_id, row)
                     placed.append((row["page"], int(doc_id), article))
+        store = PageStore(self.path)
         by_key = {page.path: page for page in pages.values()}
         for number, page in pages.items():
-            page.raw = raws.get(number, page.raw)
+            page.raw = legacy.get(number) or page.raw or store.get(page.sha256) or ""
         for key, _, article in sorted(placed, key=lambda item: item[1]):
             if key in by_key:  # an article whose page row is gone is still listed by ``articles()``
                 by_key[key].articles.append(article)
@@ -310,22 +333,20 @@ class Library:
         db = None
         try:
             remove_stale_temps(library_target(self.path))
+            page_store = PageStore(self.path)
+            page_store.remove_stale_temps()
             middleware = BatchMiddleware(LibraryStorage)
             db = TinyDB(self.path, lock=self._lock, storage=middleware)
-            yield self._stored(db, middleware)
+            session = StoredPages(db, middleware, page_store)
+            if session.move_raw_pages_out() | session.fill_summaries():
+                _bump_generation(db)
+                middleware.commit()
+            yield session
         finally:
             if db is not None:
                 db.close()
             self._contents = None  # read again, lazily: the file may have changed
             self._lock.release()
-
-    def _stored(self, db: TinyDB, middleware: BatchMiddleware) -> StoredPages:
-        """Index what is on disk now, every row checked first (another process may have written it)."""
-        data = db.storage.read() or {}
-        for table in (PAGES, ARTICLES):
-            for doc_id, row in data.get(table, {}).items():
-                check_row(self.path, table, doc_id, row)
-        return StoredPages(db, middleware)
 
     def write(self, produce: Callable[[StoredPages], Iterable[Page | Unchanged | Skipped]], progress: Progress | None = None,
               *, reextract: bool = False) -> IngestReport:
@@ -386,11 +407,18 @@ class Library:
         if not reextract and (staged.sha256 if staged else session.page_sha.get(key)) == page.sha256:
             _count_unchanged(session, batch, key, report)
             return
+        stories = session.stories  # first: it may be being read from the file, which stored_rows reads too
         old_rows = staged.article_rows if staged else session.stored_rows(key)
         rows = _new_rows(session, page, key, report)
+        for row in old_rows:
+            stories.forget(row["id"])
+        story_rows = stories.assign_page(rows)
+        for row, story in zip(rows, story_rows, strict=True):
+            row["story"] = story["story"]
         page_row = {**page.to_dict(with_articles=False), "path": key}
         raw = page_row.pop("raw")
-        if reextract and rows == old_rows and page_row["removed"] == session.stored_page(key)["removed"]:
+        if (reextract and rows == old_rows and page_row["removed"] == session.stored_page(key)["removed"]
+                and all(row["id"] in session.storied for row in rows)):
             report.articles_unchanged += len(rows)
             return
         _count_changes(old_rows, rows, report)
@@ -398,26 +426,39 @@ class Library:
             session.owner.pop(row["id"], None)
         for row in rows:
             session.owner[row["id"]] = key
-        batch.pages[key] = _Staged(key, page.sha256, page_row, raw, rows)
+        batch.pages[key] = _Staged(key, page.sha256, page_row, raw, rows, story_rows)
         batch.bytes += len(page.raw)
 
     def _commit(self, session: StoredPages, batch: _Batch, report: IngestReport, progress: Progress | None) -> None:
         started = time.monotonic()
         staged = list(batch.pages.values())
-        articles, pages, raws = (session.db.table(name) for name in (ARTICLES, PAGES, RAW))
+        for s in staged:  # the pages' text first: a committed row never names a page the store lacks
+            if s.raw:
+                session.page_store.put(s.sha256, s.raw)
+        session.page_store.sync()
+        articles, pages, stories = (session.db.table(name) for name in (ARTICLES, PAGES, STORIES))
         stale = [doc_id for s in staged for doc_id in session.page_articles.get(s.key, [])]
         if stale:
             articles.remove(doc_ids=stale)
-        new_ids = articles.insert_multiple([row for s in staged for row in s.article_rows])
+            remove_present(session, STORIES, stale)  # older libraries have none
+            remove_present(session, SUMMARIES, stale)
+        new_rows = [row for s in staged for row in s.article_rows]
+        new_ids = articles.insert_multiple(new_rows)
+        # A story row and a summary row have their article's doc id, so the three are replaced together.
+        stories.insert_multiple([Document(row, doc_id=doc_id)
+                                 for row, doc_id in zip((row for s in staged for row in s.story_rows), new_ids, strict=True)])
         replaced = [session.page_doc[s.key] for s in staged if s.key in session.page_doc]
         if replaced:
             pages.remove(doc_ids=replaced)
-            raws.remove(doc_ids=replaced)
         # A replaced page keeps its doc id, and with it its place in the library order.
         page_ids = pages.insert_multiple(
             [Document(s.page_row, doc_id=session.page_doc[s.key]) if s.key in session.page_doc else s.page_row for s in staged]
         )
-        raws.insert_multiple([Document({"raw": s.raw}, doc_id=page_id) for s, page_id in zip(staged, page_ids, strict=True)])
+        page_of_row = [page_id for s, page_id in zip(staged, page_ids, strict=True) for _ in s.article_rows]
+        session.db.table(SUMMARIES).insert_multiple(
+            [Document(summary_row(Article.from_dict(row), page_id), doc_id=doc_id)
+             for row, doc_id, page_id in zip(new_rows, new_ids, page_of_row, strict=True)]
+        )
         _bump_generation(session.db)
         session.middleware.commit()  # on failure the session ends: nothing of this batch is remembered
         _remember(session, staged, new_ids, page_ids)
@@ -447,12 +488,14 @@ def _new_rows(session: StoredPages, page: Page, key: str, report: IngestReport) 
 
 
 def _bump_generation(db: TinyDB) -> None:
+    """Also records how many articles the file holds: a reader of the summaries alone can tell they are all there."""
     meta = db.table(META_TABLE)
     current = meta.get(doc_id=1)
+    count = len(db.table(ARTICLES))
     if current is None:
-        meta.insert(Document({"schema": SCHEMA_VERSION, "generation": 1, "written_by": __version__}, doc_id=1))
+        meta.insert(Document({"schema": SCHEMA_VERSION, "generation": 1, "written_by": __version__, "articles": count}, doc_id=1))
     else:
-        meta.update({"generation": current["generation"] + 1, "written_by": __version__}, doc_ids=[1])
+        meta.update({"generation": current["generation"] + 1, "written_by": __version__, "articles": count}, doc_ids=[1])
 
 
 def _remember(session: StoredPages, staged: list[_Staged], new_ids: list[int], page_ids: list[int]) -> None:
@@ -463,6 +506,7 @@ def _remember(session: StoredPages, staged: list[_Staged], new_ids: list[int], p
         position += count
         session.page_doc.setdefault(s.key, page_id)
         session.page_sha[s.key] = s.sha256
+        session.storied.update(row["id"] for row in s.story_rows)
 
 
 def _count_changes(old_rows: list[dict[str, Any]], new_rows: list[dict[str, Any]], report: IngestReport) -> None:

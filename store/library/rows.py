@@ -14,6 +14,16 @@ from five_star.store.model import Article
 PAGES = "pages"
 RAW = "raw"
 ARTICLES = "articles"
+STORIES = "stories"  # per article: its story and the sketch that found it (store/library/stories.py)
+SUMMARIES = "summaries"  # per article, under its doc id: what the tree shows of it (``summary_fields``)
+
+
+def summary_fields(article: Article) -> tuple[Any, ...]:
+    """What the tree shows of an article (``query.browse.Summary``): id, city, programs, label, kind, source,
+    region, story ("" for a story seen once). Written beside each article, so a viewer can draw the tree
+    from these small rows before the articles themselves are read."""
+    return (article.id, article.city, tuple(article.programs), article.label, article.kind, article.source,
+            article.region, "" if article.story == article.id else article.story)
 
 _NONE = type(None)
 _NUMBER = (int, float)
@@ -32,6 +42,7 @@ _ARTICLE_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "kicker": ((str, _NONE), False),
     "region": ((str,), False),
     "text": ((str,), False),
+    "story": ((str,), False),
 }
 _NESTED_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "figures": {

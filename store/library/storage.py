@@ -12,8 +12,8 @@ message points the user to the newest backup that still reads back whole.
 A library given as a symbolic link is read and written through to its target (``library_target``), and
 the lock is taken next to the target: replacing the link with a file would leave the real library behind.
 
-Changes are batched in memory (``BatchMiddleware``) and written once per ``commit()``; a batch that is
-never committed (a crash, an error) never reaches the disk.
+Changes are batched in memory (``writing.BatchMiddleware``) and written once per ``commit()``; a batch that
+is never committed (a crash, an error) never reaches the disk.
 
 One writer at a time: writers hold an exclusive ``flock`` on ``<library>.lock`` for their whole session.
 Readers take no lock: they read whichever complete file the last atomic replace left.
@@ -34,9 +34,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
-
-from tinydb.middlewares import CachingMiddleware
-from tinydb.storages import Storage
 
 from five_star.store.errors import FiveStarError
 
@@ -170,19 +167,6 @@ class gc_paused:
             gc.enable()
 
 
-def dump_lines(data: dict[str, dict[str, Any]]) -> Iterator[str]:
-    """The database in the layout above, meta table first."""
-    names = sorted(data, key=lambda name: (name != META_TABLE, name))
-    yield "{"
-    for t, name in enumerate(names):
-        yield f'{"," if t else ""}\n{json.dumps(name, ensure_ascii=False)}:{{'
-        for r, (doc_id, row) in enumerate(data[name].items()):
-            body = json.dumps(row, ensure_ascii=False, check_circular=False, separators=(",", ":"))
-            yield f'{"," if r else ""}\n{json.dumps(str(doc_id))}:{body}'
-        yield "\n}"
-    yield "\n}\n"
-
-
 Row = tuple[str, str, dict[str, Any]]  # (table, doc id, row)
 
 
@@ -209,13 +193,13 @@ def read_rows(path: Path, skip: Iterable[str] = (), *, advise: bool = True) -> I
             handle.seek(0)
             handle.readline()
             yield from _rows_by_line(handle, path, frozenset(skip))
-        except _Damage as exc:
+        except Damage as exc:
             raise (damaged(path, exc.reason) if advise else FiveStarError(exc.reason)) from None
         except OSError as exc:
             raise FiveStarError(f"cannot read library {path}: {exc.strerror or exc}") from None
 
 
-class _Damage(Exception):
+class Damage(Exception):
     """Raised inside the parsers; ``read_rows`` turns it into the one-line message (with advice or not)."""
 
     def __init__(self, reason: str) -> None:
@@ -227,9 +211,9 @@ def _line_json(text: bytes, path: Path, number: int) -> Any:
     try:
         return json.loads(text)
     except UnicodeDecodeError as exc:
-        raise _Damage(f"not UTF-8 text on line {number} at byte {exc.start}") from None
+        raise Damage(f"not UTF-8 text on line {number} at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
-        raise _Damage(f"line {number} is not valid JSON ({exc.msg}), likely truncated") from None
+        raise Damage(f"line {number} is not valid JSON ({exc.msg}), likely truncated") from None
 
 
 _BATCH_LINES = 256
@@ -245,7 +229,7 @@ def _rows_by_line(handle, path: Path, skip: frozenset[str]) -> Iterator[Row]:
         text = line.rstrip(b"\r\n")
         if closed:
             if text.strip():
-                raise _Damage(f"unexpected text after the end, on line {number}")
+                raise Damage(f"unexpected text after the end, on line {number}")
             continue
         if table is None:
             if text == b"}":
@@ -253,34 +237,34 @@ def _rows_by_line(handle, path: Path, skip: frozenset[str]) -> Iterator[Row]:
             elif text.endswith(b":{"):
                 table = _line_json(text[:-2], path, number)
             else:
-                raise _Damage(f"line {number} is not a table heading")
+                raise Damage(f"line {number} is not a table heading")
         elif text in (b"}", b"},"):
-            yield from _records(table, pending, path)
+            yield from parse_records(table, pending, path)
             pending = []
             if table == META_TABLE:
                 check_schema({META_TABLE: meta}, path)
             table = None
         else:
             if not text.startswith(b'"') or b'":' not in text:
-                raise _Damage(f"line {number} is not a record")
+                raise Damage(f"line {number} is not a record")
             if table in skip:
                 continue
             if table == META_TABLE:
-                [row] = _records(table, [(number, text)], path)
+                [row] = parse_records(table, [(number, text)], path)
                 meta = {"1": row[2]}
                 yield row
                 continue
             pending.append((number, text))
             if len(pending) >= _BATCH_LINES:
-                yield from _records(table, pending, path)
+                yield from parse_records(table, pending, path)
                 pending = []
     if table is not None:  # the file stops inside a table: a truncated last line is reported as such
-        yield from _records(table, pending, path)
+        yield from parse_records(table, pending, path)
     if not closed:
-        raise _Damage("it ends early, likely truncated")
+        raise Damage("it ends early, likely truncated")
 
 
-def _records(table: str, lines: list[tuple[int, bytes]], path: Path) -> list[Row]:
+def parse_records(table: str, lines: list[tuple[int, bytes]], path: Path) -> list[Row]:
     """The rows of consecutive record lines (``"doc id":{row},``), parsed in one go when they are sound."""
     if not lines:
         return []
@@ -297,20 +281,20 @@ def _record(table: str, number: int, text: bytes, path: Path) -> Row:
     split = text.find(b'":')
     row = _line_json(text[split + 2 :].rstrip(b","), path, number)
     if not isinstance(row, dict):
-        raise _Damage(f"line {number} is not a record")
+        raise Damage(f"line {number} is not a record")
     return table, text[1:split].decode("ascii", "replace"), row
 
 
 def _parse_whole(payload: bytes, path: Path) -> dict[str, Any]:
     if not payload.strip():
-        raise _Damage("the file is empty")
+        raise Damage("the file is empty")
     try:
         with gc_paused():
             data = json.loads(payload.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise _Damage(f"not UTF-8 text at byte {exc.start}") from None
+        raise Damage(f"not UTF-8 text at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
-        raise _Damage(f"not valid JSON: {exc.msg} at byte {exc.pos}, likely truncated") from None
+        raise Damage(f"not valid JSON: {exc.msg} at byte {exc.pos}, likely truncated") from None
     check_schema(data, path)
     return data
 
@@ -318,10 +302,10 @@ def _parse_whole(payload: bytes, path: Path) -> dict[str, Any]:
 def _rows_of(data: dict[str, Any], path: Path) -> Iterator[Row]:
     for name, table in data.items():
         if not isinstance(table, dict):
-            raise _Damage(f"table {name!r} is not a table of records")
+            raise Damage(f"table {name!r} is not a table of records")
         for doc_id, row in table.items():
             if not isinstance(row, dict):
-                raise _Damage(f"table {name!r} is not a table of records")
+                raise Damage(f"table {name!r} is not a table of records")
             yield name, doc_id, row
 
 
@@ -342,7 +326,7 @@ def check_schema(data: Any, path: Path) -> None:
 # ---- writing ---------------------------------------------------------------------------------------------
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Make the rename itself durable; some platforms cannot open a directory, which is fine there."""
     try:
         fd = os.open(directory, os.O_RDONLY)
@@ -426,7 +410,7 @@ def write_atomically(path: Path, payload: bytes | Iterable[bytes], *, keep_backu
         with suppress(OSError):
             os.unlink(temp)
         raise
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def remove_stale_temps(path: Path, older_than: float = 0.0) -> None:
@@ -534,56 +518,3 @@ class WriteLock:
 
 
 # ---- TinyDB glue -----------------------------------------------------------------------------------------
-
-
-class LibraryStorage(Storage):
-    """The whole database as one UTF-8 JSON file, replaced atomically on every write.
-
-    One storage serves one write session (an ingest, a reindex): its first write moves the backups down
-    and keeps the file as it was before the session as ``.bak``; its later writes (the session's next
-    batches) leave the backups alone, so the generations are "before this run, before the previous run, …".
-    """
-
-    def __init__(self, path: str | os.PathLike, lock: WriteLock | None = None) -> None:
-        super().__init__()
-        self.path = library_target(Path(path))
-        self.lock = lock
-        self._backed_up = False  # this session's backup of the file as it was before it is made
-
-    def read(self) -> dict[str, Any] | None:
-        if not self.path.exists():
-            return None
-        data: dict[str, dict[str, Any]] = {}
-        with gc_paused():
-            for table, doc_id, row in read_rows(self.path):
-                data.setdefault(table, {})[doc_id] = row
-        return data
-
-    def write(self, data: dict[str, Any]) -> None:
-        if self.lock is None or not self.lock.held:
-            raise RuntimeError("library written without holding its write lock")
-        try:
-            write_atomically(
-                self.path, (line.encode("utf-8") for line in dump_lines(data)), keep_backup=not self._backed_up
-            )
-        except OSError as exc:
-            raise FiveStarError(
-                f"could not save library {self.path}: {exc.strerror or exc}; the file on disk is unchanged"
-            ) from None
-        self._backed_up = True
-
-
-class BatchMiddleware(CachingMiddleware):
-    """TinyDB changes stay in memory until ``commit()``: one disk write per batch.
-
-    Unlike ``CachingMiddleware``, nothing is flushed implicitly (not after N writes, not on close):
-    an abandoned batch must never reach the disk half-done.
-    """
-
-    WRITE_CACHE_SIZE = sys.maxsize  # never reached: only ``commit`` writes
-
-    def commit(self) -> None:
-        self.flush()
-
-    def close(self) -> None:
-        self.storage.close()

@@ -2,7 +2,9 @@
 
 Textual-free so the grouping is testable on its own. The tree needs only a small summary of each
 article, bucketed once; each tree level is then a lookup filtered by the set of articles currently
-shown (a search narrows it). The summaries are also cached beside the user's other caches, keyed by
+shown (a search narrows it). Reprints (articles sharing a ``story``) count once: a group's count is its
+stories, and its leaves are each story's first article, the copies one level below (``leads``,
+``copies_of``). The summaries are also cached beside the user's other caches, keyed by
 the library file's identity, so that the tree of a 20,000-article library can be drawn before the
 library itself (a file of ~100 MB) has been read.
 """
@@ -19,7 +21,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
-from five_star.store.library.library import Library
+from five_star.store.errors import FiveStarError
+from five_star.store.library.corrections import corrections_path
+from five_star.store.library.library import Library, read_summaries
+from five_star.store.library.rows import summary_fields
 from five_star.store.library.storage import gc_paused
 from five_star.store.locations import cache_dir
 from five_star.store.model import REGIONS, Article, Place
@@ -62,12 +67,11 @@ class Summary(NamedTuple):
     kind: str
     source: str
     region: str = "unknown"
+    story: str = ""  # "" for the article's own id (a story seen once)
 
     @classmethod
     def of(cls, article: Article) -> Summary:
-        return cls(
-            article.id, article.city, tuple(article.programs), article.label, article.kind, article.source, article.region
-        )
+        return cls(*summary_fields(article))
 
 
 def contradicting_places(article: Article) -> list[Place]:
@@ -94,12 +98,6 @@ def ranked_groups(counts: Iterable[tuple[str, int]]) -> list[Group]:
     return sorted(groups, key=lambda g: (_GROUP_RANK.get(g.name, 0), -g.count, g.name))
 
 
-def _count(ids: list[str], shown: Collection[str] | None) -> int:
-    if shown is None:
-        return len(ids)
-    return sum(1 for article_id in ids if article_id in shown)
-
-
 def _keep(ids: list[str], shown: Collection[str] | None) -> list[str]:
     if shown is None:
         return list(ids)
@@ -109,7 +107,8 @@ def _keep(ids: list[str], shown: Collection[str] | None) -> list[str]:
 class BrowseIndex:
     """Article summaries bucketed by grouping, ids kept in library order within every bucket.
 
-    A grouping's buckets are made the first time it is asked for, so launching pays for one.
+    A grouping's buckets are made the first time it is asked for, so launching pays for one. Counts
+    (``len``, the groups') are of stories: the articles of one story count once.
     """
 
     def __init__(self, summaries: Iterable[Summary]) -> None:
@@ -117,6 +116,19 @@ class BrowseIndex:
         for summary in summaries:
             self.articles.setdefault(summary.id, summary)
         self.order: list[str] = list(self.articles)
+        # Only stories told more than once: most libraries have few, and the counts skip this when none.
+        members: dict[str, list[str]] = {}
+        for article_id, summary in self.articles.items():
+            if summary.story and summary.story != article_id:
+                members.setdefault(summary.story, []).append(article_id)
+        for story, ids in members.items():
+            if story in self.articles and story not in ids:  # the story's first copy keeps its own id as story
+                ids.insert(0, story)
+        order = {article_id: n for n, article_id in enumerate(self.order)}
+        self.reprinted: dict[str, tuple[str, ...]] = {
+            story: tuple(sorted(ids, key=order.__getitem__)) for story, ids in members.items() if len(ids) > 1
+        }
+        self.story_of: dict[str, str] = {article_id: story for story, ids in self.reprinted.items() for article_id in ids}
         self._buckets: dict[Grouping, tuple[dict[str, list[str]], dict[str, dict[str, list[str]]]]] = {}
 
     @classmethod
@@ -144,16 +156,44 @@ class BrowseIndex:
         return self._buckets[grouping]
 
     def __len__(self) -> int:
-        return len(self.order)
+        """The stories: articles less the reprints of another."""
+        return len(self.order) - sum(len(ids) - 1 for ids in self.reprinted.values())
+
+    def stories(self, ids: Iterable[str]) -> int:
+        """How many stories the articles ``ids`` tell."""
+        if not self.reprinted:
+            return len(ids) if isinstance(ids, Collection) else sum(1 for _ in ids)
+        story_of = self.story_of
+        return len({story_of.get(article_id, article_id) for article_id in ids})
+
+    def leads(self, ids: Iterable[str]) -> list[str]:
+        """``ids`` with only the first of each story's articles: what the tree lists, the copies under it."""
+        if not self.reprinted:
+            return list(ids)
+        story_of, seen, kept = self.story_of, set(), []
+        for article_id in ids:
+            story = story_of.get(article_id, article_id)
+            if story not in seen:
+                seen.add(story)
+                kept.append(article_id)
+        return kept
+
+    def copies_of(self, article_id: str) -> list[str]:
+        """The other articles of the article's story, in library order (shown or not: the same story)."""
+        story = self.story_of.get(article_id)
+        return [other for other in self.reprinted[story] if other != article_id] if story is not None else []
+
+    def _count(self, ids: list[str], shown: Collection[str] | None) -> int:
+        return self.stories(ids if shown is None else (article_id for article_id in ids if article_id in shown))
 
     def top(self, grouping: Grouping, shown: Collection[str] | None = None) -> list[Group]:
-        """First tree level: cities (or programs) with the number of shown articles under each."""
-        return ranked_groups((name, _count(ids, shown)) for name, ids in self._tables(grouping)[0].items())
+        """First tree level: cities (or programs) with the number of shown stories under each."""
+        return ranked_groups((name, self._count(ids, shown)) for name, ids in self._tables(grouping)[0].items())
 
     def middle(self, grouping: Grouping, top: str, shown: Collection[str] | None = None) -> list[Group]:
-        """Second level under ``top``: its programs (or cities) with counts."""
+        """Second level under ``top``: its programs (or cities) with counts of stories."""
         inner = self._tables(grouping)[1].get(top, {})
-        return ranked_groups((name, _count(ids, shown)) for name, ids in inner.items())
+        return ranked_groups((name, self._count(ids, shown)) for name, ids in inner.items())
 
     def leaves(
         self, grouping: Grouping, top: str, middle: str, shown: Collection[str] | None = None
@@ -184,7 +224,7 @@ class BrowseIndex:
 
 # ---- the summary cache ------------------------------------------------------------------------
 
-_CACHE_VERSION = 2  # 2: summaries carry the region
+_CACHE_VERSION = 3  # 2: summaries carry the region; 3: and the story
 
 
 def library_stamp(library: Path) -> list[int] | None:
@@ -209,8 +249,8 @@ def read_cached_summaries(library: Path) -> list[Summary] | None:
             if data["version"] != _CACHE_VERSION or data["stamp"] != library_stamp(library):
                 return None
             return [
-                Summary(i, c, tuple(p), label, kind, source, region)
-                for i, c, p, label, kind, source, region in data["articles"]
+                Summary(i, c, tuple(p), label, kind, source, region, story)
+                for i, c, p, label, kind, source, region, story in data["articles"]
             ]
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a cache is only ever a shortcut
@@ -234,10 +274,28 @@ def write_cached_summaries(library: Path, stamp: list[int] | None, summaries: It
                 temp.unlink()
 
 
+def read_stored_summaries(library: Path) -> list[Summary] | None:
+    """The summaries the library file keeps beside its articles (``library.read_summaries``), read without
+    the articles; None when the file has none, or when the person has corrections (which the file's
+    summaries, written by ingest, do not show: then the articles are read, corrected)."""
+    if corrections_path(library).exists():
+        return None
+    try:
+        stored = read_summaries(library)
+    except (FiveStarError, OSError):
+        return None  # the full read that follows says what is wrong
+    if stored is None:
+        return None
+    return [Summary(i, c, tuple(p), label, kind, source, region, story) for i, c, p, label, kind, source, region, story in stored]
+
+
 def refresh_cached_summaries(library: Path) -> None:
     """Rebuild the summaries after a command changed the library, so the next launch draws at once."""
     stamp = library_stamp(library)
     if stamp is None or read_cached_summaries(library) is not None:
         return  # nothing was ever written, or the cache already matches this very file
-    with Library.open(library, create=False) as opened:
-        write_cached_summaries(library, stamp, (Summary.of(article) for article in opened.articles()))
+    summaries = read_stored_summaries(library)
+    if summaries is None:
+        with Library.open(library, create=False) as opened:
+            summaries = [Summary.of(article) for article in opened.articles()]
+    write_cached_summaries(library, stamp, summaries)

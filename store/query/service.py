@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from five_star.store.model import Article
 from five_star.store.query.search import Hit, Query, SearchIndex, parse_query
+from five_star.store.query.search.saved import SavedIndex
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,13 @@ class QueryService:
 
     ``indexed`` builds the search index (in a background thread unless ``background`` is false): worth it
     for an app that answers many queries; one query from the command line checks every article instead.
+    With ``saved`` the index is read from where a previous launch saved it, when it still matches, and
+    saved there once built otherwise.
     """
 
-    def __init__(self, articles: Iterable[Article], *, indexed: bool = True, background: bool = True) -> None:
-        self.index = SearchIndex(articles, indexed=indexed, background=background)
+    def __init__(self, articles: Iterable[Article], *, indexed: bool = True, background: bool = True,
+                 saved: SavedIndex | None = None) -> None:
+        self.index = SearchIndex(articles, indexed=indexed, background=background, saved=saved)
 
     def answer(self, text: str) -> Answer:
         asked = read_query(text)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from five_star.store.library.ingest import ingest
+from five_star.store.library.page_store import page_store_path
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -43,6 +44,8 @@ def copy_library(source: Path, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "library.json"
     shutil.copyfile(source, target)
+    if page_store_path(source).is_dir():  # the pages' raw text lives beside the file
+        shutil.copytree(page_store_path(source), page_store_path(target))
     return target
 
 

@@ -21,7 +21,8 @@ from five_star.store.query.search.hits import (
 )
 from five_star.store.query.search.language import Query, parse_query, warm_up
 from five_star.store.query.search.postings import Indexes, Postings
-from five_star.store.query.search.sets import Bits
+from five_star.store.query.search.saved import FrozenPostings, SavedIndex
+from five_star.store.query.search.sets import Bits, array_typecode
 
 
 class SearchIndex:
@@ -34,20 +35,29 @@ class SearchIndex:
     for a single query, as on the command line). Safe to query from several threads at once.
     """
 
-    def __init__(self, articles: Iterable[Article], *, indexed: bool = True, background: bool = True) -> None:
+    def __init__(self, articles: Iterable[Article], *, indexed: bool = True, background: bool = True,
+                 saved: SavedIndex | None = None) -> None:
         self.articles = list(articles)
         self._ids = packed([a.id for a in self.articles])
         self._positions: dict[str, int] | None = None
         self._bits = Bits(len(self.articles))
-        with gc_paused():
-            self._titles = [fold(a.title or "") for a in self.articles]
-            # "\n" never survives folding, so a query can never match across the title/text seam.
-            self._docs = [title + "\n" + fold(a.text) for title, a in zip(self._titles, self.articles, strict=True)]
-            self._facets = Facets(self.articles, self._bits)
-            self._figures = FigureSets(self.articles, self._bits)
+        self._saved = saved
         self._index: Indexes | None = None
         self._ready = threading.Event()
-        if not indexed:
+        with gc_paused():
+            restored = saved.load(self.articles) if saved is not None and indexed else None
+            if restored is not None:
+                self._titles, self._docs = restored["titles"], restored["docs"]
+                self._index = Indexes(*(Postings.restored(texts, self._bits, **restored[name])
+                                        for texts, name in ((self._docs, "docs_index"), (self._titles, "titles_index"))))
+                self._ready.set()
+            else:
+                self._titles = [fold(a.title or "") for a in self.articles]
+                # "\n" never survives folding, so a query can never match across the title/text seam.
+                self._docs = [title + "\n" + fold(a.text) for title, a in zip(self._titles, self.articles, strict=True)]
+            self._facets = Facets(self.articles, self._bits)
+            self._figures = FigureSets(self.articles, self._bits)
+        if not indexed or restored is not None:
             return
         if background:
             threading.Thread(target=self._build, name="search-index", daemon=True).start()
@@ -56,7 +66,16 @@ class SearchIndex:
 
     def _build(self) -> None:
         warm_up()  # an index serves many queries: none of them should wait for jieba
-        self._index = Indexes(Postings(self._docs, self._bits, words=True), Postings(self._titles, self._bits))
+        docs, titles = Postings(self._docs, self._bits, words=True), Postings(self._titles, self._bits)
+        typecode = array_typecode(self._bits.size)
+        for postings in (docs, titles):  # kept as bytes, as a saved index is read back: far fewer objects
+            postings.postings = FrozenPostings.of(postings.postings, typecode)
+        if self._saved is not None:  # first, so that whoever sees the index ready can count on the file too
+            self._saved.save(self.articles, self._titles, self._docs, (docs, titles), typecode)
+            saved = self._saved.load(self.articles)
+            if saved is not None:  # the texts as saved: on disk, no longer in this process's memory
+                docs.texts = self._docs = saved["docs"]
+        self._index = Indexes(docs, titles)
         self._ready.set()
 
     def scanning(self) -> SearchIndex:

@@ -8,12 +8,15 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from five_star.store.extraction.figures import CN_SCALES, parse_number, unit_table
-from five_star.store.extraction.vocabulary import domain_tokenizer
+from five_star.store.extraction.gazetteer import dictionary_words
+from five_star.store.extraction.programs import trigger_words
 from five_star.store.model import ARTICLE_KINDS, FIGURE_KINDS, TIER_NAMES
 from five_star.store.query.search.fold import fold, fold_table
 from five_star.store.resources import derived
+from five_star.store.segment import compact_tokenizer
 
 # ---- queries ---------------------------------------------------------------------------------------------
 
@@ -291,9 +294,15 @@ _SEGMENTER_LOCK = threading.Lock()
 
 
 def segmenter():
-    """jieba with the place and program words, loaded once even when several threads ask at once."""
+    """jieba with the place and program words, for queries (``segment.compact_tokenizer``: a query's few
+    lookups need not keep jieba's whole table in memory), loaded once even when several threads ask at once."""
     with _SEGMENTER_LOCK:
-        return domain_tokenizer()
+        return _query_tokenizer()
+
+
+@lru_cache(maxsize=1)
+def _query_tokenizer():
+    return compact_tokenizer([*dictionary_words(), *trigger_words()])
 
 
 def segment(run: str) -> list[str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
+from five_star.store.extraction.vocabulary import domain_tokenizer
 from five_star.store.library.storage import gc_paused
-from five_star.store.query.search.language import segmenter
 from five_star.store.query.search.sets import Bits, array_typecode, set_size
 
 # ---- the index -------------------------------------------------------------------------------------------
@@ -72,30 +72,39 @@ class Postings:
                     grown[int.from_bytes(data[-2:], "little")].append(number)  # the last unit (see _add_units)
                 for posting in map(grown.__getitem__, _pair_keys(data)):
                     posting.append(number)
-            self.postings: dict[int, int | array] = {}
+            self.postings: Mapping[int, int | array] = {}
+            built: dict[int, int | array] = {}
+            self.postings = built
             while grown:  # one by one, so the two forms are never all held at once
                 key, numbers = grown.popitem()
-                self.postings[key] = bits.compact(numbers)
-            self._add_units()
+                built[key] = bits.compact(numbers)
+            self._add_units(built)
             if words:
                 self.words = {word: self.containing(word, bits.all) for word in self._frequent_words()}
 
-    def _add_units(self) -> None:
+    @classmethod
+    def restored(cls, texts: list[str], bits: Bits, postings: Mapping[int, int | array], words: dict[str, int]) -> Postings:
+        """The index as ``saved`` read it back: nothing to build."""
+        restored = cls.__new__(cls)
+        restored.texts, restored.bits, restored.postings, restored.words = texts, bits, postings, words
+        return restored
+
+    def _add_units(self, postings: dict[int, int | array]) -> None:
         """Single code units, from the pairs: every unit of a text but its last starts a pair, and the
         postings already hold each text under its last unit."""
         starting: dict[int, list[int | array]] = defaultdict(list)
-        for key, found in self.postings.items():
+        for key, found in postings.items():
             if key > 0xFFFF:
                 starting[key & 0xFFFF].append(found)
         for unit, pieces in starting.items():
-            last = self.postings.get(unit)
-            self.postings[unit] = self.bits.compact(self.bits.union(pieces if last is None else [*pieces, last]))
+            last = postings.get(unit)
+            postings[unit] = self.bits.compact(self.bits.union(pieces if last is None else [*pieces, last]))
 
     def _frequent_words(self) -> list[str]:
         texts = self.texts
         sample = texts[:: max(1, len(texts) // PHRASE_SAMPLE)]
         counts: Counter[str] = Counter()
-        cut = segmenter().cut
+        cut = domain_tokenizer().cut  # the whole table: a sample of texts is far more than a query
         for text in sample:
             counts.update({word for word in cut(text, HMM=False) if _needs_check(word)})
         least = max(2, len(sample) // 64)
