@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import suppress
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -153,31 +154,27 @@ def launch(script: str, library: Path, cache: Path, config: Path) -> dict:
         child.expect(READY)
         tree = time.perf_counter() - started
         cpu_at_tree = cpu_seconds(child.pid)
-        child.send("/" + QUERY)
+        child.send("/")
+        child.expect("earch: words")  # the box is up (the cursor may sit on the placeholder's first letter)
+        child.send(QUERY)
         child.expect(ANSWERED)
         answered = time.perf_counter() - started - tree
         child.send("\r")  # to the tree, so the keys below move its cursor
-        slowest, idle_since = 0.0, None
-        busy_until = time.perf_counter() + 600
-        last_cpu, last_at = cpu_seconds(child.pid), time.perf_counter()
-        while time.perf_counter() < busy_until:
-            time.sleep(0.3)
-            now, cpu = time.perf_counter(), cpu_seconds(child.pid)
-            if (cpu - last_cpu) / (now - last_at) < 0.05:  # idle: nothing left to build
-                idle_since = idle_since or now
-                if now - idle_since >= 1.5:
-                    break
-            else:
-                idle_since = None
-                try:  # what is already drawn is not an answer to the next key
-                    child.read_nonblocking(1 << 20, timeout=0)
-                except (pexpect.TIMEOUT, pexpect.EOF):
-                    pass
-                sent = time.perf_counter()
-                child.send("j")
-                child.expect(r".+")  # the first bytes of the redraw that answers it
-                slowest = max(slowest, time.perf_counter() - sent)
-            last_cpu, last_at = cpu, now
+        slowest, quiet = 0.0, 0
+        busy_until = time.perf_counter() + 300
+        while quiet < 2 and time.perf_counter() < busy_until:
+            started_at, cpu = time.perf_counter(), cpu_seconds(child.pid)
+            time.sleep(1.0)  # how busy the app is on its own, with no key to answer
+            if (cpu_seconds(child.pid) - cpu) / (time.perf_counter() - started_at) < 0.15:
+                quiet += 1
+                continue
+            quiet = 0
+            with suppress(pexpect.TIMEOUT, pexpect.EOF):  # what is already drawn is not an answer to the next key
+                child.read_nonblocking(1 << 20, timeout=0)
+            sent = time.perf_counter()
+            child.send("j")
+            child.expect(r".+")  # the first bytes of the redraw that answers it
+            slowest = max(slowest, time.perf_counter() - sent)
         result = {"tree_s": tree, "search_after_tree_s": answered, "slowest_key_while_busy_s": slowest,
                   "cpu_after_tree_s": cpu_seconds(child.pid) - cpu_at_tree, "idle_rss_mb": current_rss_mb(child.pid)}
         child.send("\x11")

@@ -206,3 +206,69 @@ def test_an_unusable_cache_folder_does_not_fail_an_ingest_that_saved_its_data(tm
     assert "Traceback" not in err and len(err.strip().splitlines()) <= 1
     with Library.open(db) as lib:
         assert lib.articles()
+
+
+def _page(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("漯河市红色物业工作推进会召开\n\n会议部署了红色物业工作。\n", encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize("command", [["stats"], ["ingest", "PAGE"]])
+def test_a_library_path_in_a_symlink_loop_is_one_line(tmp_path, capsys, command):
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop.name)
+    argv = ["--db", str(loop), *[str(_page(tmp_path)) if part == "PAGE" else part for part in command]]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "Too many levels of symbolic links" in err and str(loop) in err
+
+
+@pytest.mark.parametrize("failing", ["library", "page store"])
+def test_a_full_disk_is_one_line_and_changes_nothing(library, tmp_path, capsys, monkeypatch, failing):
+    """ENOSPC as it usually surfaces, when the written data is flushed: for the library file, or for a page's text."""
+    import errno
+
+    from five_star.store.library.page_store import page_store_path
+
+    real_fsync = os.fsync
+
+    def full(fd):
+        target = os.readlink(f"/proc/self/fd/{fd}")
+        if (failing == "page store") == (".pages" in target):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_fsync(fd)
+
+    before = library.read_bytes()
+    stored = sorted(page_store_path(library).rglob("*"))
+    monkeypatch.setattr(os, "fsync", full)
+    assert main(["--db", str(library), "ingest", str(_page(tmp_path))]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and "No space left on device" in err
+    assert library.read_bytes() == before
+    assert not list(library.parent.glob("*.tmp")) and not list(page_store_path(library).rglob("*.tmp-*"))
+    added = set(page_store_path(library).rglob("*")) - set(stored)
+    # The page's text is written before the rows naming it: when the library's write fails, that text stays
+    # in the store, named by no row, until the same page is ingested again.
+    assert len(added) == (failing == "library")
+
+
+def test_a_lock_file_that_cannot_be_opened_is_one_line_and_changes_nothing(library, tmp_path, capsys, monkeypatch):
+    """As for a lock file another user owns (root, who runs these tests, could open it anyway)."""
+    import errno
+
+    real_open = os.open
+
+    def refused(path, flags, *args, **kwargs):
+        if str(path).endswith(".lock"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    before = library.read_bytes()
+    monkeypatch.setattr(os, "open", refused)
+    assert main(["--db", str(library), "ingest", str(_page(tmp_path))]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "lock file" in err and "Permission denied" in err and "nothing was changed" in err
+    assert library.read_bytes() == before

@@ -192,3 +192,17 @@ def test_an_unchanged_reingest_starts_no_extraction_process(tmp_path, monkeypatc
     with Library.open(path) as lib:
         report = ingest(lib, [pages])
     assert report.files_unchanged == len(seed_paths()) and report.articles_added == 0
+
+
+def test_a_page_whose_name_needs_escaping_in_json_is_found_unchanged_again(tmp_path):
+    """The write session reads a row's id and page without parsing it: a name with a quotation mark and a
+    backslash, escaped in the file, must come back as it was."""
+    pages = tmp_path / 'say "五星" \\ here'
+    pages.mkdir()
+    page = pages / 'a "quoted" \\ name.txt'
+    page.write_text("鹤壁市淇县：五星支部创建推进会召开\n\n淇县召开五星支部创建推进会，全县120个村参加。\n", encoding="utf-8")
+    path = tmp_path / "library.json"
+    with Library.open(path) as lib:
+        assert ingest(lib, [page]).articles_added >= 1
+        again = ingest(lib, [page])
+    assert again.files_unchanged == 1 and again.articles_added == 0 and again.duplicates == 0

@@ -70,3 +70,21 @@ def test_frozen_postings_give_back_what_they_were_made_of():
     assert frozen.get(6, 0) == 0 and 70000 in frozen and 8 not in frozen and len(frozen) == 3
     again = FrozenPostings.from_sections(frozen.sections(), "H")
     assert dict(again.items()) == postings
+
+
+def test_before_the_articles_are_read_words_are_answered_from_the_saved_index_and_filters_wait(saved):
+    from five_star.store.query.service import QueryService
+
+    articles = seed_articles()
+    full = QueryService(articles, background=False, saved=saved)
+    early = QueryService.before_articles([article.id for article in articles], saved)
+    assert early is not None
+    for query in ["漯河", "红色物业 乡村振兴", '"党群服务中心"', "-脱贫 五星支部", "不存在的词语组合"]:
+        answer = early.answer(query)
+        assert not answer.pending
+        assert [(hit.article_id, hit.score) for hit in answer.hits] == [(hit.article_id, hit.score) for hit in full.answer(query).hits]
+    for query in ["city:漯河", "红色物业 date:2023", "unit:万元 value>=1000000"]:
+        answer = early.answer(query)
+        assert answer.pending and answer.hits == [] and not full.answer(query).pending
+    assert QueryService.before_articles([article.id for article in reversed(articles)], saved) is None  # other order
+    assert QueryService.before_articles([article.id for article in articles[1:]], saved) is None

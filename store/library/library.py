@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +182,7 @@ def read_summaries(library: Path) -> list[tuple[Any, ...]] | None:
                 break  # the tables after the summaries: nothing more to read
     if count != len(summaries):
         return None
-    summaries.sort(key=lambda item: item[:2])
+    summaries.sort(key=itemgetter(0, 1))  # by page, then article: the library's order
     return [fields for _, _, fields in summaries]
 
 

@@ -66,7 +66,24 @@ def _field_pattern(name: str) -> re.Pattern[bytes]:
     return re.compile(b'"' + name.encode() + rb'":"((?:[^"\\]|\\.)*)"')
 
 
-_PATTERNS = {table: tuple(_field_pattern(name) for name in names) for table, names in INDEXED_FIELDS.items()}
+_KEYS = {table: tuple(b'"' + name.encode() + b'":"' for name in names) for table, names in INDEXED_FIELDS.items()}
+_STRING_REST = re.compile(rb'((?:[^"\\]|\\.)*)"')  # a JSON string's contents after its opening quote
+
+
+def _field(line: bytes, start: int, end: int, key: bytes, last: bool) -> str | None:
+    """The text of the field ``key`` (``"name":"``) in the row ``line[start:end]``, found from the start or,
+    for a field written last, from the end: a row is kilobytes of text, the fields a few bytes at one end."""
+    at = line.rfind(key, start, end) if last else line.find(key, start, end)
+    if at < 0:
+        return None
+    value = at + len(key)
+    close = line.find(b'"', value, end)
+    if close < 0:
+        return None
+    if b"\\" not in line[value:close]:
+        return line[value:close].decode("utf-8")
+    found = _STRING_REST.match(line, value, end)  # escapes: the string may go on past that quotation mark
+    return _text_of(found[1]) if found else None
 
 
 def _text_of(value: bytes) -> str:
@@ -202,17 +219,21 @@ class LibraryStorage(Storage):
         if not text.startswith(b'"') or split < 0 or text[split + 2 : split + 3] != b"{":  # "doc id":{
             raise Damage(f"line {number} is not a record")
         doc_id = text[1:split].decode("ascii", "replace")
-        body = text[split + 2 : -1] if text.endswith(b",") else text[split + 2 :]  # without the separating comma
-        row = StoredRow(offset + split + 2, offset + split + 2 + len(body))
+        start, end = split + 2, len(text) - 1 if text.endswith(b",") else len(text)  # without the separating comma
+        row = StoredRow(offset + start, offset + end)
         if table == PAGES:  # few, small and read by reindex as they are: each checked whole (no article is)
-            check_row(self.path, table, doc_id, self._parsed(table, doc_id, body))
-        if not _PATTERNS[table]:
+            check_row(self.path, table, doc_id, self._parsed(table, doc_id, text[start:end]))
+        keys = _KEYS[table]
+        if not keys:
             return doc_id, row
-        found = [pattern.search(body) for pattern in _PATTERNS[table]]
-        if all(found):
-            self.indexed[table][doc_id] = (_text_of(found[0][1]), _text_of(found[1][1]))  # type: ignore[index]
+        # Stored rows name their id first and their page (or story) last; a key is the only place an unescaped
+        # `"name":"` can stand (a quotation mark in a value is written \"), and no nested record has these names.
+        first = _field(text, start, end, keys[0], last=False)
+        second = _field(text, start, end, keys[1], last=table != PAGES)
+        if first is not None and second is not None:
+            self.indexed[table][doc_id] = (first, second)
         else:
-            self._index(table, doc_id, self._parsed(table, doc_id, body))  # says what is wrong with the row
+            self._index(table, doc_id, self._parsed(table, doc_id, text[start:end]))  # says what is wrong with the row
         return doc_id, row
 
     def _index(self, table: str, doc_id: str, row: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ class Answer:
     text: str  # the query as typed
     query: Query
     hits: list[Hit]  # ranked; empty when nothing matched, when refused, and for an empty query
+    pending: bool = False  # asked before the articles were read, of filters only they can answer: ask again
 
     @property
     def everything(self) -> bool:
@@ -66,8 +67,21 @@ class QueryService:
                  saved: SavedIndex | None = None) -> None:
         self.index = SearchIndex(articles, indexed=indexed, background=background, saved=saved)
 
+    @classmethod
+    def before_articles(cls, ids: list[str], saved: SavedIndex) -> QueryService | None:
+        """Answers words and phrases from the saved index before the articles are read (``SearchIndex.
+        before_articles``); a query with filters gets a ``pending`` answer. None when nothing saved matches."""
+        index = SearchIndex.before_articles(ids, saved)
+        if index is None:
+            return None
+        service = cls.__new__(cls)
+        service.index = index
+        return service
+
     def answer(self, text: str) -> Answer:
         asked = read_query(text)
         if asked.everything or asked.refused:
             return asked
+        if self.index.needs_articles(asked.query):
+            return Answer(text, asked.query, [], pending=True)
         return Answer(text, asked.query, self.index.search(asked.query))

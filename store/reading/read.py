@@ -174,13 +174,16 @@ def _mostly_utf8(data: bytes) -> tuple[str, str, list[str]] | None:
     return "\n".join(texts), "utf-8", repairs
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b")
+
+
 def _looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         # UTF-16 without a BOM has NULs in every other byte of ASCII text; anything else with NULs is binary.
         even, odd = head[0::2].count(0), head[1::2].count(0)
         return not (max(even, odd) > len(head) // 4 and min(even, odd) < len(head) // 50)
-    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f\x1b")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))  # at C speed: every file is looked at
     return controls > len(head) // 100
 
 

@@ -339,7 +339,8 @@ class BrowseScreen(Screen[None]):
             return
         bar = self.query_one(SearchBar)
         bar.display = True
-        bar.focus()
+        # Now, not after the next refresh (``focus()``): what is typed right after `/` goes into the box.
+        self.set_focus(bar)
 
     @on(SearchBar.Changed, "#search")
     def _query_changed(self, event: SearchBar.Changed) -> None:
@@ -355,7 +356,9 @@ class BrowseScreen(Screen[None]):
             self.post_message(SearchDone(answer))
 
     def on_search_done(self, message: SearchDone) -> None:
-        if message.answer.text == self.query_one(SearchBar).value:  # else a newer keystroke is on its way
+        # Not an answer still to come (a newer keystroke is on its way), nor one left for when the articles
+        # are read (filters: ``open_search`` asks again then).
+        if message.answer.text == self.query_one(SearchBar).value and not message.answer.pending:
             self._show_answer(message.answer)
 
     def _show_answer(self, answer: Answer) -> None:

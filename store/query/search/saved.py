@@ -21,7 +21,7 @@ import sys
 import time
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from itertools import pairwise
 from pathlib import Path
@@ -30,7 +30,7 @@ from typing import Any, overload
 from five_star.store.locations import cache_dir
 from five_star.store.model import Article
 
-FORMAT = 1
+FORMAT = 2
 _STALE_SECONDS = 3600  # a temporary file this old is no save at work
 _SEPARATOR = "\x00"  # folding drops U+0000, so no folded title holds it
 
@@ -38,6 +38,14 @@ _SEPARATOR = "\x00"  # folding drops U+0000, so no folded title holds it
 def saved_index_path(library: Path) -> Path:
     key = hashlib.sha256(os.fsencode(library.expanduser().resolve())).hexdigest()[:24]  # any name, even not UTF-8
     return cache_dir() / "search" / f"{key}.index"
+
+
+def ids_digest(ids: Iterable[str]) -> str:
+    """Which articles, in which order: what an index used before the articles are read must match."""
+    digest = hashlib.sha256()
+    for article_id in ids:
+        digest.update(f"{article_id}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def articles_digest(articles: Iterable[Article]) -> str:
@@ -161,15 +169,27 @@ class SavedIndex:
 
     def load(self, articles: list[Article]) -> dict[str, Any] | None:
         """The saved parts (``titles``, ``docs``, and per index its ``postings`` and ``words``), or None."""
-        if self.stamp is None or not articles:
+        if not articles:
+            return None
+        return self._load(len(articles), "digest", lambda: articles_digest(articles))
+
+    def load_for_ids(self, ids: list[str]) -> dict[str, Any] | None:
+        """As ``load``, for the articles ``ids`` before they are read (titles unchecked: a caller with the
+        person's corrections, which change titles, must not use it)."""
+        if not ids:
+            return None
+        return self._load(len(ids), "ids", lambda: ids_digest(ids))
+
+    def _load(self, count: int, kind: str, digest: Callable[[], str]) -> dict[str, Any] | None:
+        if self.stamp is None:
             return None
         try:
             data = _map(self.path)
             end = data.find(b"\n") + 1
             header = json.loads(data[:end])
-            if (header["format"], header["stamp"], header["count"]) != (FORMAT, self.stamp, len(articles)):
+            if (header["format"], header["stamp"], header["count"]) != (FORMAT, self.stamp, count):
                 return None
-            if header["digest"] != articles_digest(articles) or sum(header["sizes"]) != len(data) - end:
+            if header[kind] != digest() or sum(header["sizes"]) != len(data) - end:
                 return None
             starts = [end]
             for size in header["sizes"]:
@@ -178,7 +198,7 @@ class SavedIndex:
             sections = [b"" if n == 2 else data[start:stop] for n, (start, stop) in enumerate(pairwise(starts))]
             offsets = array("Q")
             offsets.frombytes(sections[1])
-            if len(offsets) != len(articles) + 1:
+            if len(offsets) != count + 1:
                 return None
             offsets = array("Q", (offset + starts[2] for offset in offsets))
             parts: dict[str, Any] = {
@@ -206,7 +226,7 @@ class SavedIndex:
             sections += frozen.sections()
             sections.append(json.dumps({word: format(mask, "x") for word, mask in postings.words.items()}, ensure_ascii=False).encode())
         header = {"format": FORMAT, "stamp": self.stamp, "count": len(articles), "digest": articles_digest(articles),
-                  "typecode": typecode, "sizes": [len(section) for section in sections]}
+                  "ids": ids_digest(article.id for article in articles), "typecode": typecode, "sizes": [len(section) for section in sections]}
         temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,45 @@
+"""A launch answers words from the search index the last one saved, before the articles are read; filters
+wait for the articles (issue 12: search ready within a second of the tree, at any size)."""
+
+from __future__ import annotations
+
+import threading
+
+from five_star.store.library.library import Library
+from five_star.store.query.search.saved import saved_index_path
+from helpers.app import APP_SIZE, make_app, settle, wait_until
+
+
+async def test_words_are_answered_before_the_articles_are_read_and_filters_after(db, tmp_path, monkeypatch):
+    first = make_app(db, tmp_path)
+    async with first.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: first.browse.service is not None and first.browse.service.index.indexed)
+    assert saved_index_path(db).is_file()  # built once, and saved for the next launch
+
+    release = threading.Event()
+    read_articles = Library.articles
+
+    def held(self, *args, **kwargs):
+        release.wait(30)
+        return read_articles(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "articles", held)
+    app = make_app(db, tmp_path)
+    try:
+        async with app.run_test(size=APP_SIZE) as pilot:
+            browse = app.browse
+            await wait_until(pilot, lambda: browse.service is not None)
+            assert browse.reading and not browse.articles  # the early service: the articles are not read yet
+            await pilot.press("slash", *"漯河")
+            await wait_until(pilot, lambda: browse.hit_count == 3)
+            assert browse.reading
+
+            await pilot.press("ctrl+u", *"city:漯河")
+            await pilot.pause(0.3)
+            assert browse.hit_count is None  # a filter waits for the articles: the whole tree stays
+            release.set()
+            await wait_until(pilot, lambda: not browse.reading and browse.hit_count == 3)
+            assert browse.search_text == "city:漯河"
+    finally:
+        release.set()
