@@ -160,7 +160,7 @@ def launch(script: str, library: Path, cache: Path, config: Path) -> dict:
         child.expect(ANSWERED)
         answered = time.perf_counter() - started - tree
         child.send("\r")  # to the tree, so the keys below move its cursor
-        slowest, quiet = 0.0, 0
+        slowest, quiet, keys = 0.0, 0, 0
         busy_until = time.perf_counter() + 300
         while quiet < 2 and time.perf_counter() < busy_until:
             started_at, cpu = time.perf_counter(), cpu_seconds(child.pid)
@@ -172,8 +172,10 @@ def launch(script: str, library: Path, cache: Path, config: Path) -> dict:
             with suppress(pexpect.TIMEOUT, pexpect.EOF):  # what is already drawn is not an answer to the next key
                 child.read_nonblocking(1 << 20, timeout=0)
             sent = time.perf_counter()
-            child.send("j")
-            child.expect(r".+")  # the first bytes of the redraw that answers it
+            child.send("jk"[keys % 2])  # down, up, down…: every key moves the cursor, so every key is drawn
+            keys += 1
+            with suppress(pexpect.TIMEOUT):  # not drawn within 5 s: counted as 5 s
+                child.expect(r".+", timeout=5)  # the first bytes of the redraw that answers it
             slowest = max(slowest, time.perf_counter() - sent)
         result = {"tree_s": tree, "search_after_tree_s": answered, "slowest_key_while_busy_s": slowest,
                   "cpu_after_tree_s": cpu_seconds(child.pid) - cpu_at_tree, "idle_rss_mb": current_rss_mb(child.pid)}

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from five_star.store.library.ingest import ingest
 from five_star.store.library.library import Library
 from five_star.tui.widgets.search_bar import SearchBar
 from helpers.app import APP_SIZE, make_app, pane_text, settle, status_of, toasts, top_labels, tree_of, wait_until
+from helpers.terminal import Tmux, installed_script
 
 pytestmark = pytest.mark.slow  # the real app through a pilot, and a real ingest
 
@@ -28,13 +27,6 @@ HEBI_PAGE = """淇县“五星”支部创建助力乡村振兴
 """
 
 SHOWN_WITHIN = 15.0  # seconds from the end of the other ingest: generous for a loaded machine; the poll is 1 s
-
-
-def installed_script() -> str:
-    script = shutil.which("five-star-tui", path=str(Path(sys.executable).parent))
-    if script is None:
-        pytest.skip("the five-star-tui console script is not installed")
-    return script
 
 
 async def ingest_elsewhere(db: Path, page: Path) -> None:
@@ -151,42 +143,17 @@ async def test_a_library_changed_into_something_unreadable_is_one_notice_and_the
 # ---- in a real terminal -------------------------------------------------------------------------------
 
 
-class Window:
-    """The installed app in a tmux window, read back as text: what a person sees."""
-
-    def __init__(self, tmp_path: Path, db: Path) -> None:
-        if shutil.which("tmux") is None:
-            pytest.skip("tmux is not installed")
-        self.name = f"fst-live-{os.getpid()}-{tmp_path.name}"
-        env = f"FIVE_STAR_DB={db} FIVE_STAR_CACHE={tmp_path / 'cache'} FIVE_STAR_CONFIG={tmp_path / 'config'}"
-        command = f"cd {tmp_path} && {env} TERM=xterm-256color {installed_script()}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "140", "-y", "40", command], check=True)
-
-    def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
-
-    def wait_for(self, text: str, timeout: float) -> float:
-        """Seconds until ``text`` is on screen."""
-        started = time.monotonic()
-        while text not in self.screen():
-            assert time.monotonic() - started < timeout, f"never saw {text!r} on:\n{self.screen()}"
-            time.sleep(0.1)
-        return time.monotonic() - started
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
-
-
 def test_an_ingest_from_another_shell_shows_in_the_app_in_a_real_terminal(db, tmp_path):
     page = write_hebi(tmp_path)
-    window = Window(tmp_path, db)
+    window = Tmux(tmp_path, db)
     try:
-        window.wait_for("26 articles ·", 90)
+        window.wait_for("26 articles ·")
         assert "鹤壁市" not in window.screen()
         subprocess.run([installed_script(), "ingest", str(page)], env=dict(os.environ, FIVE_STAR_DB=str(db)),
                        capture_output=True, check=True)
-        seconds = window.wait_for("鹤壁市", SHOWN_WITHIN)
-        print(f"鹤壁市 on screen {seconds:.1f} s after `five-star-tui ingest` returned")
+        started = time.monotonic()
+        window.wait_for("鹤壁市", SHOWN_WITHIN)
+        print(f"鹤壁市 on screen {time.monotonic() - started:.1f} s after `five-star-tui ingest` returned")
         window.wait_for("Library updated: +1 article", 5)
         window.wait_for("27 articles ·", 5)
     finally:

@@ -19,6 +19,18 @@ from five_star.store.model import text_sha256
 from helpers.library import copy_library, seeds_library
 
 
+def library_of_seed_copies(tmp_path):
+    """The seed pages copied to a folder of ours (so one can be changed) and a library of them."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for seed in seed_paths():
+        shutil.copyfile(seed, pages / seed.name)
+    path = tmp_path / "library.json"
+    with Library.open(path) as lib:
+        ingest(lib, [pages])
+    return pages, path
+
+
 @pytest.fixture
 def library(tmp_path_factory, tmp_path):
     return copy_library(seeds_library(tmp_path_factory), tmp_path / "lib")
@@ -73,13 +85,8 @@ def test_a_killed_writer_s_temporary_page_file_is_cleared_by_the_next_session(li
 
 
 def test_an_unchanged_reingest_parses_no_stored_row_and_a_changed_page_only_its_own(tmp_path, monkeypatch):
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for seed in seed_paths():
-        shutil.copyfile(seed, pages / seed.name)
-    path = tmp_path / "library.json"
+    pages, path = library_of_seed_copies(tmp_path)
     with Library.open(path) as lib:
-        ingest(lib, [pages])
         changed = pages / seed_paths()[0].name
         own = {str(n) for n, a in enumerate(lib.articles(), start=1) if a.source == changed.name}
     parsed: list[tuple[str, str]] = []
@@ -120,13 +127,8 @@ def test_the_file_s_summaries_are_the_tree_s_in_library_order_and_need_no_articl
     from five_star.store.library import library as library_module
     from five_star.store.query.browse import Summary, read_stored_summaries
 
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for seed in seed_paths():
-        shutil.copyfile(seed, pages / seed.name)
-    path = tmp_path / "library.json"
+    pages, path = library_of_seed_copies(tmp_path)
     with Library.open(path) as lib:
-        ingest(lib, [pages])
         changed = pages / seed_paths()[1].name  # its articles get new doc ids; the page keeps its place
         changed.write_text(changed.read_text("utf-8") + "\n本报讯 又一个村获评五星支部。\n", encoding="utf-8")
         ingest(lib, [pages])
@@ -176,13 +178,7 @@ def test_a_page_store_that_cannot_be_written_is_one_line_and_the_library_is_unch
 def test_an_unchanged_reingest_starts_no_extraction_process(tmp_path, monkeypatch):
     from five_star.store.library import ingest as ingest_module
 
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for seed in seed_paths():
-        shutil.copyfile(seed, pages / seed.name)
-    path = tmp_path / "library.json"
-    with Library.open(path) as lib:
-        ingest(lib, [pages])
+    pages, path = library_of_seed_copies(tmp_path)
     monkeypatch.setattr(ingest_module, "PARALLEL_FROM_BYTES", 0)  # any input would go to worker processes
 
     def no_pool(*args, **kwargs):

@@ -88,3 +88,18 @@ def test_before_the_articles_are_read_words_are_answered_from_the_saved_index_an
         assert answer.pending and answer.hits == [] and not full.answer(query).pending
     assert QueryService.before_articles([article.id for article in reversed(articles)], saved) is None  # other order
     assert QueryService.before_articles([article.id for article in articles[1:]], saved) is None
+
+
+def test_the_service_over_the_read_articles_takes_the_early_index_over_rather_than_reading_it_again(saved):
+    from five_star.store.query.service import QueryService
+
+    articles = seed_articles()
+    SearchIndex(articles, background=False, saved=saved)
+    early = QueryService.before_articles([article.id for article in articles], saved)
+    full = QueryService(articles, saved=saved, early=early)
+    assert full.index._index is early.index._index and full.index.indexed
+    scanning = full.index.scanning()
+    for query in QUERIES:
+        assert hits(full.index, query) == hits(scanning, query), query
+    other = QueryService(articles[1:], saved=saved, early=early)  # not the articles it was read for
+    assert other.index._index is not early.index._index

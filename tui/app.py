@@ -181,6 +181,7 @@ class FiveStarApp(App[None]):
         self.settings_saved = True  # until a write fails: then said once, not at every change
         self.export_dir = export_dir if export_dir is not None else self._saved_export_dir()
         self.error: str | None = None
+        self._early_service: QueryService | None = None  # the one answering before the articles are read
         self.user_keymap: dict[str, str] = {}
         self.browse = BrowseScreen(export_dir=self.export_dir, clock=clock, export_format=self._saved_export_format(),
                                    library_path=db_path)
@@ -235,6 +236,7 @@ class FiveStarApp(App[None]):
             saved = SavedIndex(saved_index_path(self.db_path), stamp)
             early = QueryService.before_articles([summary.id for summary in summaries], saved)
             if early is not None:
+                self._early_service = early  # for read_library to take its index over
                 self.post_message(SearchReady(early, early=True))
 
     def on_summaries_read(self, message: SummariesRead) -> None:
@@ -264,7 +266,9 @@ class FiveStarApp(App[None]):
         # Folding every title and text for search takes ~0.5 s at 20,000 articles: the tree and the articles
         # are shown first (the index itself is then read from where the last launch saved it, or built in
         # a thread of the service's own and saved there).
-        self.post_message(SearchReady(QueryService(articles, saved=SavedIndex(saved_index_path(self.db_path), stamp))))
+        saved = SavedIndex(saved_index_path(self.db_path), stamp)
+        early, self._early_service = self._early_service, None
+        self.post_message(SearchReady(QueryService(articles, saved=saved, early=early)))
 
     def _read_library(self) -> tuple[list[Article], list[int] | None]:
         """Every article, and the identity of the library file they were read from."""

@@ -60,12 +60,16 @@ class QueryService:
     ``indexed`` builds the search index (in a background thread unless ``background`` is false): worth it
     for an app that answers many queries; one query from the command line checks every article instead.
     With ``saved`` the index is read from where a previous launch saved it, when it still matches, and
-    saved there once built otherwise.
+    saved there once built otherwise; ``early``, the service that answered before the articles were read
+    (``before_articles``), gives its index over.
     """
 
+    index: SearchIndex
+
     def __init__(self, articles: Iterable[Article], *, indexed: bool = True, background: bool = True,
-                 saved: SavedIndex | None = None) -> None:
-        self.index = SearchIndex(articles, indexed=indexed, background=background, saved=saved)
+                 saved: SavedIndex | None = None, early: QueryService | None = None) -> None:
+        self.index = SearchIndex(articles, indexed=indexed, background=background, saved=saved,
+                                 early=early.index if early is not None else None)
 
     @classmethod
     def before_articles(cls, ids: list[str], saved: SavedIndex) -> QueryService | None:

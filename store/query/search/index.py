@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import compress, groupby
 
 from five_star.store.library.storage import gc_paused
@@ -35,8 +35,11 @@ class SearchIndex:
     for a single query, as on the command line). Safe to query from several threads at once.
     """
 
+    _titles: list[str]
+    _docs: Sequence[str]  # a list, or the saved file's ``DiskTexts``
+
     def __init__(self, articles: Iterable[Article], *, indexed: bool = True, background: bool = True,
-                 saved: SavedIndex | None = None) -> None:
+                 saved: SavedIndex | None = None, early: SearchIndex | None = None) -> None:
         self.articles = list(articles)
         self._ids = packed([a.id for a in self.articles])
         self._positions: dict[str, int] | None = None
@@ -45,8 +48,15 @@ class SearchIndex:
         self._index: Indexes | None = None
         self._ready = threading.Event()
         with gc_paused():
-            restored = saved.load(self.articles) if saved is not None and indexed else None
-            if restored is not None:
+            # The index read before these very articles (``before_articles``) is taken over, not read again:
+            # at 100,000 articles a second copy of its postings would be hundreds of MB.
+            adopted = early is not None and early._index is not None and early._ids == self._ids
+            restored = saved.load(self.articles) if saved is not None and indexed and not adopted else None
+            if adopted and early is not None:
+                self._titles, self._docs, self._index = early._titles, early._docs, early._index
+                self._bits = early._bits
+                self._ready.set()
+            elif restored is not None:
                 self._titles, self._docs = restored["titles"], restored["docs"]
                 self._index = Indexes(*(Postings.restored(texts, self._bits, **restored[name])
                                         for texts, name in ((self._docs, "docs_index"), (self._titles, "titles_index"))))
@@ -57,7 +67,7 @@ class SearchIndex:
                 self._docs = [title + "\n" + fold(a.text) for title, a in zip(self._titles, self.articles, strict=True)]
             self._facets: Facets | None = Facets(self.articles, self._bits)
             self._figures: FigureSets | None = FigureSets(self.articles, self._bits)
-        if not indexed or restored is not None:
+        if not indexed or restored is not None or adopted:
             return
         if background:
             threading.Thread(target=self._build, name="search-index", daemon=True).start()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -61,7 +61,7 @@ class Postings:
     least ~1.5% of them get their exact sets worked out here, once (~1 s at 20,000 articles).
     """
 
-    def __init__(self, texts: list[str], bits: Bits, *, words: bool = False) -> None:
+    def __init__(self, texts: Sequence[str], bits: Bits, *, words: bool = False) -> None:
         self.texts, self.bits = texts, bits
         self.words: dict[str, int] = {}
         grown: dict[int, array] = defaultdict(partial(array, array_typecode(bits.size)))
@@ -83,7 +83,7 @@ class Postings:
                 self.words = {word: self.containing(word, bits.all) for word in self._frequent_words()}
 
     @classmethod
-    def restored(cls, texts: list[str], bits: Bits, postings: Mapping[int, int | array], words: dict[str, int]) -> Postings:
+    def restored(cls, texts: Sequence[str], bits: Bits, postings: Mapping[int, int | array], words: dict[str, int]) -> Postings:
         """The index as ``saved`` read it back: nothing to build."""
         restored = cls.__new__(cls)
         restored.texts, restored.bits, restored.postings, restored.words = texts, bits, postings, words

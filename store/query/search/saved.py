@@ -216,7 +216,7 @@ class SavedIndex:
         except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
             return None
 
-    def save(self, articles: list[Article], titles: list[str], docs: list[str], indexes: Iterable[Any], typecode: str) -> None:
+    def save(self, articles: list[Article], titles: list[str], docs: Sequence[str], indexes: Iterable[Any], typecode: str) -> None:
         """Write the index for next time; silently nothing when the cache cannot be written."""
         if self.stamp is None or not articles:
             return
