@@ -10,13 +10,16 @@ from five_star.store.query.search.saved import saved_index_path
 from helpers.app import APP_SIZE, make_app, settle, wait_until
 
 
-async def test_words_are_answered_before_the_articles_are_read_and_filters_after(db, tmp_path, monkeypatch):
+async def save_an_index(db, tmp_path) -> None:
     first = make_app(db, tmp_path)
     async with first.run_test(size=APP_SIZE) as pilot:
         await settle(pilot)
         await wait_until(pilot, lambda: first.browse.service is not None and first.browse.service.index.indexed)
     assert saved_index_path(db).is_file()  # built once, and saved for the next launch
 
+
+def hold_the_articles(monkeypatch) -> threading.Event:
+    """``Library.articles`` waits until the event is set: the app stays before its articles are read."""
     release = threading.Event()
     read_articles = Library.articles
 
@@ -25,6 +28,36 @@ async def test_words_are_answered_before_the_articles_are_read_and_filters_after
         return read_articles(self, *args, **kwargs)
 
     monkeypatch.setattr(Library, "articles", held)
+    return release
+
+
+async def test_the_hit_a_person_went_to_before_the_articles_were_read_stays_when_they_are(db, tmp_path, monkeypatch):
+    await save_an_index(db, tmp_path)
+    release = hold_the_articles(monkeypatch)
+    app = make_app(db, tmp_path)
+    try:
+        async with app.run_test(size=APP_SIZE) as pilot:
+            browse = app.browse
+            await wait_until(pilot, lambda: browse.service is not None)
+            await pilot.press("slash", *"漯河")
+            await wait_until(pilot, lambda: browse.hit_count == 3)
+            await pilot.press("enter", "j")  # the first hit, then the next
+            tree = browse.query_one("#tree")
+            chosen = tree.cursor_node.data.article_id
+            assert chosen is not None and browse.reading
+            release.set()
+            await wait_until(pilot, lambda: not browse.reading and browse.service.index.articles)
+            await settle(pilot)
+            assert tree.cursor_node.data.article_id == chosen and browse.hit_count == 3
+            await pilot.press("k")
+            assert tree.cursor_node.data.article_id != chosen  # and the keys still move it
+    finally:
+        release.set()
+
+
+async def test_words_are_answered_before_the_articles_are_read_and_filters_after(db, tmp_path, monkeypatch):
+    await save_an_index(db, tmp_path)
+    release = hold_the_articles(monkeypatch)
     app = make_app(db, tmp_path)
     try:
         async with app.run_test(size=APP_SIZE) as pilot:

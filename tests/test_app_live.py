@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -154,7 +155,7 @@ def test_an_ingest_from_another_shell_shows_in_the_app_in_a_real_terminal(db, tm
         started = time.monotonic()
         window.wait_for("鹤壁市", SHOWN_WITHIN)
         print(f"鹤壁市 on screen {time.monotonic() - started:.1f} s after `five-star-tui ingest` returned")
-        window.wait_for("Library updated: +1 article", 5)
+        window.wait_for(re.escape("Library updated: +1 article"), 5)
         window.wait_for("27 articles ·", 5)
     finally:
         window.close()

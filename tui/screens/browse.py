@@ -136,6 +136,7 @@ class BrowseScreen(Screen[None]):
         self.hit_by_id: dict[str, Hit] = {}
         self.shown: set[str] | None = None  # the articles the tree shows: the hits, or None for all
         self._first_hit_pending = False
+        self._stay: tuple[str, tuple[str | None, str | None, str | None], list] | None = None  # see open_search
 
     def on_mount(self) -> None:
         # Before the first paint, so the library is read while the empty screen is drawn.
@@ -207,10 +208,15 @@ class BrowseScreen(Screen[None]):
         self.corrections.check_file()
 
     def open_search(self, service: QueryService) -> None:
-        """Search works: a query typed meanwhile (or answered from stale summaries) runs now."""
+        """Search works: a query typed meanwhile (or answered from stale summaries) runs now.
+
+        The query already answered before the articles were read (``QueryService.before_articles``) is asked
+        again too, for what only they give (spans, filters), and the tree stays where the person has got to."""
         self.service = service
         query = self.query_one(SearchBar).value
         if query.strip():
+            tree = self.query_one(ArticleTree)
+            self._stay = (query, cursor_place(tree), open_groups(tree)) if query == self.answer.text else None
             self.run_search(service, query)
 
     @property
@@ -365,9 +371,13 @@ class BrowseScreen(Screen[None]):
         # Back to everything (Esc, or the query erased): keep the place the search led to, not line 0.
         tree = self.query_one(ArticleTree)
         place = tree.cursor_node.data if answer.everything and tree.cursor_node is not None else None
+        stay, self._stay = self._stay, None
         self._take_answer(answer)
         self._show_tree()
-        if place is not None and place.article_id is not None:
+        if stay is not None and stay[0] == answer.text:  # the same query, asked again: the same place
+            reopen_groups(tree, stay[2])
+            self._return_to(stay[1])
+        elif place is not None and place.article_id is not None:
             self.go_to_article(place.article_id, focus=False)  # the search box may still have the focus
         elif place is not None and place.top is not None:
             tree.expand_path(place.top, place.middle)
