@@ -93,7 +93,8 @@ def test_what_a_person_sees_after_a_search_in_a_real_terminal(tmp_path):
         window.keys("漯河")
         window.wait_for(r"\d+ hits? for")
         tree_line = window.wait_for(r"[▼▶] 漯河市 (\d+)")
-        pane = window.wait_for(r"(\d+) articles? ·")
+        # the pane once it has come round to the group the search left the cursor on
+        pane = window.wait_for(r"(?m)▕ 漯河市\s*\n.*▕ (\d+) articles? ·")
         assert tree_line.group(1) == pane.group(1)
         window.keys("C-u")
         window.keys("value>=abc")
