@@ -208,10 +208,8 @@ class BrowseScreen(Screen[None]):
         self.corrections.check_file()
 
     def open_search(self, service: QueryService) -> None:
-        """Search works: a query typed meanwhile (or answered from stale summaries) runs now.
-
-        The query already answered before the articles were read (``QueryService.before_articles``) is asked
-        again too, for what only they give (spans, filters), and the tree stays where the person has got to."""
+        """Search works: a query typed meanwhile runs now; one answered before the articles were read is asked
+        again (for spans and filters), the tree staying where the person got to."""
         self.service = service
         query = self.query_one(SearchBar).value
         if query.strip():
