@@ -196,6 +196,10 @@ def page_text(library: Path, article_id: str) -> str | None:
         sha256 = next((sha for path, sha in storage.indexed[PAGES].values() if path == key), None)
     finally:
         storage.close()
+    return _stored_text(library, key, sha256)
+
+
+def _stored_text(library: Path, key: str | None, sha256: str | None) -> str | None:
     if key is None or sha256 is None:
         return None
     text = PageStore(library).get(sha256)
@@ -291,13 +295,7 @@ class Library:
         """The stored raw text of the page an article came from (its lines are the article's ``first_line``…
         ``last_line``, counted from 1); ``None`` when the article is unknown or its page text is not stored."""
         key = self._current.page_of.get(article_id)
-        sha256 = self._current.pages.get(key) if key is not None else None
-        if sha256 is None:
-            return None
-        text = PageStore(self.path).get(sha256)
-        if text is None:  # a library no write session has moved to the page store yet
-            text = next((page.raw for page in self.pages() if page.path == key and page.raw), None)
-        return text
+        return _stored_text(self.path, key, self._current.pages.get(key) if key is not None else None)
 
     def pages(self) -> list[Page]:
         """Every stored page with its raw text (from the page store) and its articles (reads the file again)."""

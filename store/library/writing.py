@@ -60,12 +60,6 @@ class StoredRow:
         self.end = end
 
 
-def _field_pattern(name: str) -> re.Pattern[bytes]:
-    # A key is the only place an unescaped `"name":"` can stand (a quotation mark inside a string value is
-    # written as \"), and no nested record of a stored row has a field of these names.
-    return re.compile(b'"' + name.encode() + rb'":"((?:[^"\\]|\\.)*)"')
-
-
 _KEYS = {table: tuple(b'"' + name.encode() + b'":"' for name in names) for table, names in INDEXED_FIELDS.items()}
 _STRING_REST = re.compile(rb'((?:[^"\\]|\\.)*)"')  # a JSON string's contents after its opening quote
 
@@ -249,7 +243,8 @@ class LibraryStorage(Storage):
         """Whether the row has a text field ``name``, without parsing it when it is left in the file."""
         if not isinstance(stored, StoredRow):
             return isinstance(stored.get(name), str)
-        return _field_pattern(name).search(self._source.read(stored.start, stored.end)) is not None
+        data = self._source.read(stored.start, stored.end)
+        return _field(data, 0, len(data), b'"' + name.encode() + b'":"', last=False) is not None
 
     def row(self, table: str, doc_id: str, stored: Any) -> dict[str, Any]:
         """The parsed row (a copy when it is left in the file)."""
