@@ -100,6 +100,18 @@ async def test_keys_typed_in_a_burst_after_escape_act_on_the_whole_tree(db, tmp_
         assert app.screen.query_one(SearchBar).value == ""  # none of the keys went into the box
 
 
+async def test_text_typed_in_a_burst_after_an_editing_key_stays_in_the_box(db, tmp_path):
+    """ctrl+u (erase the query) and the next query behind it at once: the new query is what stays."""
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "红色物业")
+        await burst(pilot, "ctrl+u", "漯", "河")
+        assert app.screen.query_one(SearchBar).value == "漯河"
+        await burst(pilot, "backspace", "市", "left", "ctrl+k", "x")
+        assert app.screen.query_one(SearchBar).value == "漯x"
+
+
 # ---- selection repaints ---------------------------------------------------------------------------
 
 

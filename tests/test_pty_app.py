@@ -46,8 +46,7 @@ def test_search_select_export_quit_in_a_real_terminal(tmp_path):
         child.expect("1 selected")
         child.send("e")
         child.expect("Save to")
-        # The field selects its default name when it takes focus, so typing replaces it, as a person
-        # would. (Not ctrl+u first: text arriving in the same burst as a ctrl+u is dropped.)
+        # The field selects its default name when it takes focus, so typing replaces it, as a person would.
         child.send(out.name)  # a bare name is saved in the working folder, beside the default
         child.expect(r"\x1b\[[0-9;]*m ?" + re.escape(out.name))  # the field shows exactly that, nothing else
         child.send("\r")

@@ -47,6 +47,7 @@ from five_star.store.query.service import Answer, QueryService
 from five_star.store.sanitize import one_line
 from five_star.tui.screens.dialog import Dialog
 from five_star.tui.widgets.article_tree import ArticleTree
+from five_star.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from five_star.tui.screens.browse import BrowseScreen
@@ -92,7 +93,7 @@ class CorrectionDialog(Dialog[str | None]):
             yield Label(f"{heading} of the article", classes="dialog-title")
             yield Label(Text(one_line(article.label)), id="correct-article")
             yield Label(Text(f"Extracted: {one_line(found)}"), id="correct-extracted")
-            yield Input(value=current, suggester=suggester, id="correct-value")
+            yield TextInput(value=current, suggester=suggester, id="correct-value")
             yield Label("", id="correct-error")
             yield Label(Text(hint), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from five_star.store.export.formats import FORMATS, SUFFIXES, ExportFormat, export_format
 from five_star.tui.screens.dialog import Dialog
+from five_star.tui.widgets.text_input import TextInput
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ class ExportDialog(Dialog[ExportRequest | None]):
                     for fmt in FORMATS:
                         yield RadioButton(fmt.label, value=fmt is self.initial, id=f"format-{fmt.name}")
                 yield Label("Save to (Enter exports; Shift+Tab goes to the format):")
-                yield Input(value=str(self.default_path), id="export-path")
+                yield TextInput(value=str(self.default_path), id="export-path")
                 yield Label("", id="export-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export-go")

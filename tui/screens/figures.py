@@ -42,6 +42,7 @@ from five_star.store.query.figure_rows import (
 from five_star.store.sanitize import one_line
 from five_star.tui.widgets.article_detail import figure_value
 from five_star.tui.widgets.styling import component_style
+from five_star.tui.widgets.text_input import TextInput
 
 SENTENCE_WIDTH = 48  # cells: enough around a figure to read what it counts
 
@@ -374,7 +375,7 @@ class FigureExplorer(Screen[tuple[str, int] | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="figures-main"):
-            yield Input(placeholder="filter: unit:元 value>=1000000 kind:people city:漯河 date:2023 words in the sentence",
+            yield TextInput(placeholder="filter: unit:元 value>=1000000 kind:people city:漯河 date:2023 words in the sentence",
                         id="figures-filter")
             yield Label("", id="figures-problem")
             yield FigureGrid(id="figures-table")

@@ -22,6 +22,7 @@ from five_star.store.library.jsonl import JSONL_SUFFIX
 from five_star.store.reading.read import PAGE_SUFFIXES
 from five_star.store.sanitize import path_text
 from five_star.tui.screens.dialog import Dialog
+from five_star.tui.widgets.text_input import TextInput
 
 INGESTIBLE = frozenset({*PAGE_SUFFIXES, JSONL_SUFFIX})
 """File endings ``ingest`` reads; folders are searched for them."""
@@ -77,7 +78,7 @@ class PathSuggester(Suggester):
         return await asyncio.to_thread(complete_path, value, self.base)
 
 
-class PathInput(Input):
+class PathInput(TextInput):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "complete", "Complete", show=False,
                 tooltip="Take the suggested completion of the path; with none, go to the next field",

@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Input
+
+from five_star.tui.widgets.text_input import TextInput
 
 PLACEHOLDER = 'search: words  "a phrase"  -exclude  city:漯河  program:红色物业  unit:万元  value>=1000000  date:2023-05'
 
 
-class SearchBar(Input):
+class SearchBar(TextInput):
     """Typing filters the tree; Enter jumps to the first hit; Esc clears and closes."""
 
     DEFAULT_CSS = """
