@@ -139,7 +139,7 @@ class StarCount:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StarCount:
-        return cls(**_known(cls, data))
+        return cls(data["tier"], data["count"], data["text"], data.get("plan", False))
 
 
 _SHARED_FIELDS = ("source", "kind", "city", "region", "published")
@@ -333,6 +333,6 @@ class Skipped:
 class Unchanged:
     """A page whose text hashes to what the caller already holds for that path: not extracted again."""
 
-    path: str
+    path: str  # the page's key (``library.page_key``)
     sha256: str
     bytes: int

@@ -198,3 +198,24 @@ def test_an_overlong_line_is_refused_unread_and_the_next_row_goes_in(extracted, 
         report = ingest(lib, [path])
         assert [a.id for a in lib.articles()] == [json.loads(line)["id"] for line in good[:2]]
     assert [reason.split(" is over")[0] for _, reason in report.skipped] == ["line 2"]
+
+
+def test_numbers_beyond_64_bits_are_stored_and_their_rows_kept(extracted, tmp_path):
+    """orjson reads rows (the library's, extract's), and holds no integer over 64 bits: such a number is read
+    as the nearest float. No row, and no other field, is lost for it."""
+    lines = extracted.read_text("utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines) if json.loads(line)["figures"])
+    row = json.loads(lines[at])
+    row["figures"][0]["value"] = 10**30 + 7
+    lines[at] = json.dumps(row, ensure_ascii=False)
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    library_path = tmp_path / "library.json"
+    with Library.open(library_path) as lib:
+        report = ingest(lib, [path])
+    assert not report.skipped
+    with Library.open(library_path) as lib:
+        figure = lib.get(row["id"]).figures[0]
+        assert figure.value == pytest.approx(10**30) and figure.text == row["figures"][0]["text"]
+        assert len(lib.articles()) == len(lines)
+    assert rows(library_path)["articles"][str(at + 1)]["figures"][0]["value"] == pytest.approx(10**30)  # stock TinyDB too

@@ -202,3 +202,26 @@ def test_a_page_whose_name_needs_escaping_in_json_is_found_unchanged_again(tmp_p
         assert ingest(lib, [page]).articles_added >= 1
         again = ingest(lib, [page])
     assert again.files_unchanged == 1 and again.articles_added == 0 and again.duplicates == 0
+
+
+def test_an_unchanged_reingest_reads_only_the_head_of_the_file_and_waits_for_no_writer(tmp_path):
+    """Every page found as stored is answered from the summaries and page rows at the head of the file: the
+    articles after them are not read, and a writer holding the lock (the app's live ingest) is not waited for."""
+    from five_star.store.library.storage import WriteLock
+
+    pages, path = library_of_seed_copies(tmp_path)
+    with Library.open(path) as lib:
+        stored = len(lib.articles())
+    data = path.read_bytes()
+    articles = data.index(b'\n"articles":{')
+    path.write_bytes(data[:articles] + b"\n" + b"x" * 64)  # everything from the articles on, unreadable
+    with WriteLock(path, timeout=1), Library.open(path, read=False, lock_timeout=0.2) as lib:
+        report = ingest(lib, [pages])
+    assert (report.files_read, report.files_unchanged, report.articles_unchanged) == (len(seed_paths()), len(seed_paths()), stored)
+
+    path.write_bytes(data)
+    changed = pages / seed_paths()[0].name
+    changed.write_text(changed.read_text("utf-8") + "\n本报讯 又一个村获评五星支部。\n", encoding="utf-8")
+    with (WriteLock(path, timeout=1), Library.open(path, read=False, lock_timeout=0.2) as lib,
+          pytest.raises(FiveStarError, match="another five-star-tui")):  # a changed page needs the write session
+        ingest(lib, [pages])

@@ -8,6 +8,7 @@ are: files found under paths, extracted here or in worker processes; the stored 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -26,7 +27,7 @@ from typing import Any
 from five_star.seeds import seed_paths
 from five_star.store.errors import FiveStarError
 from five_star.store.library.jsonl import JSONL_ENCODING, RowBytes, jsonl_pages, split_inputs
-from five_star.store.library.library import IngestReport, Library, Progress, page_key
+from five_star.store.library.library import IngestReport, Library, PageKeys, Progress, stored_page_hashes
 from five_star.store.library.session import StoredPages
 from five_star.store.model import Page, Skipped, Unchanged, text_sha256
 from five_star.store.pipeline import extract_paths, extract_text
@@ -42,6 +43,12 @@ def ingest(library: Library, paths: Iterable[str | os.PathLike], progress: Progr
     extracts in several processes (see ``extract_in_parallel``); pages are still stored in order, by this one.
     """
     pages, rows = split_inputs(Path(p) for p in paths)
+    if not rows:
+        report = _nothing_changed(library.path, pages)
+        if report is not None:
+            if progress:
+                progress(report)
+            return report
     counted = RowBytes()
 
     def counting(report: IngestReport) -> None:
@@ -60,6 +67,35 @@ def ingest(library: Library, paths: Iterable[str | os.PathLike], progress: Progr
         # processes now, not when the generator happens to be collected (at exit they would be waited for).
         report = library.write(lambda stored: stack.enter_context(closing(produce(stored))), counting)
     report.bytes_read += counted.take()
+    return report
+
+
+def _nothing_changed(library: Path, pages: list[Path]) -> IngestReport | None:
+    """The report of an ingest that finds every page as stored, or None as soon as one is not.
+
+    A folder ingested again unchanged is then a read and hash of its files and of the head of the library
+    file (``stored_page_hashes``): not the write session's read of the whole file (seconds at 100,000
+    articles), nor its lock. Anything else (a changed or unreadable file, a library to check) goes the
+    whole way, which reports it.
+    """
+    try:
+        stored = stored_page_hashes(library)
+    except (FiveStarError, OSError):
+        return None
+    if not stored:
+        return None
+    known = {key: sha256 for key, (sha256, _) in stored.items()}
+    keys = PageKeys()
+    report = IngestReport()
+    for item in find_pages(pages):
+        found = _unchanged(item, known, keys)
+        if found is None:
+            return None
+        report.files_read += 1
+        report.files_unchanged += 1
+        report.bytes_read += found.bytes
+        report.articles_unchanged += stored[found.path][1]
+        report.last_path = found.path
     return report
 
 
@@ -177,7 +213,8 @@ def extract_in_parallel(
     (``_die_with_parent``), and stopping early ends them at once.
     """
     items = list(find_pages(paths))
-    unchanged = {n: found for n, item in enumerate(items) if known and (found := _unchanged(item, known)) is not None}
+    keys = PageKeys()
+    unchanged = {n: found for n, item in enumerate(items) if known and (found := _unchanged(item, known, keys)) is not None}
     changed = [item for n, item in enumerate(items) if n not in unchanged]
     if changing is not None and any(isinstance(item, Path) for item in changed):
         changing()
@@ -203,15 +240,16 @@ def extract_in_parallel(
         pool.shutdown(cancel_futures=True)
 
 
-def _unchanged(item: Path | Skipped, known: dict[str, str]) -> Unchanged | None:
+def _unchanged(item: Path | Skipped, known: dict[str, str], keys: PageKeys) -> Unchanged | None:
     if isinstance(item, Skipped):
         return None
     found = next(read_pages([item]))
     if isinstance(found, Skipped):
         return None  # reported when it is extracted
-    key = page_key(found.path)
-    sha256 = text_sha256(found.text)
-    return Unchanged(key, sha256, len(found.text.encode("utf-8"))) if known.get(key) == sha256 else None
+    key = keys(found.path)
+    encoded = found.text.encode("utf-8")
+    sha256 = hashlib.sha256(encoded).hexdigest()  # ``text_sha256``, with the text encoded once for it and its size
+    return Unchanged(key, sha256, len(encoded)) if known.get(key) == sha256 else None
 
 
 def _merged(items: list[Path | Skipped], unchanged: dict[int, Unchanged], extracted: Iterator[Page | Any]) -> Iterator[Page | Any]:

@@ -35,8 +35,10 @@ from five_star.store.library.storage import (
     check_library_file,
     check_schema,
     damaged,
+    dumps,
     gc_paused,
     library_target,
+    loads,
     parse_records,
     read_rows,
     write_atomically,
@@ -254,7 +256,7 @@ class LibraryStorage(Storage):
 
     def _parsed(self, table: str, doc_id: str, body: bytes) -> dict[str, Any]:
         try:
-            row = json.loads(body)
+            row = loads(body)
         except ValueError:
             row = None
         if not isinstance(row, dict):
@@ -300,7 +302,7 @@ class LibraryStorage(Storage):
                 if isinstance(row, StoredRow):
                     body = self._source.read(row.start, row.end)
                 else:
-                    body = json.dumps(row, ensure_ascii=False, check_circular=False, separators=(",", ":")).encode()
+                    body = dumps(row)
                 if rows is not None:
                     rows.append((str(doc_id), position + len(head), position + len(head) + len(body)))
                 yield emit(head + body)

@@ -12,7 +12,6 @@ library itself (a file of ~100 MB) has been read.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Collection, Iterable
 from contextlib import suppress
@@ -25,7 +24,7 @@ from five_star.store.errors import FiveStarError
 from five_star.store.library.corrections import corrections_path
 from five_star.store.library.library import Library, read_summaries
 from five_star.store.library.rows import summary_fields
-from five_star.store.library.storage import gc_paused
+from five_star.store.library.storage import dumps, gc_paused, loads
 from five_star.store.locations import cache_dir
 from five_star.store.model import REGIONS, Article, Place
 
@@ -245,7 +244,7 @@ def read_cached_summaries(library: Path) -> list[Summary] | None:
     """The summaries saved for this very library file, or None when there are none or they are out of date."""
     try:
         with gc_paused():
-            data = json.loads(summary_cache_path(library).read_bytes())
+            data = loads(summary_cache_path(library).read_bytes())
             if data["version"] != _CACHE_VERSION or data["stamp"] != library_stamp(library):
                 return None
             return [
@@ -266,7 +265,7 @@ def write_cached_summaries(library: Path, stamp: list[int] | None, summaries: It
         path = summary_cache_path(library)
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        temp.write_bytes(dumps(data))
         os.replace(temp, path)
     except OSError:  # no cache next time; nothing else depends on it
         if temp is not None:

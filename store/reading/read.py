@@ -68,11 +68,16 @@ class RawPage:
         return path_text(self.path.name)
 
 
+def path_order(path: Path) -> tuple[str, ...]:
+    """Paths' own order, compared at C speed (``Path.__lt__`` is Python: ~1 s to sort 20,000 files)."""
+    return path.parts
+
+
 def find_pages(paths: list[Path]) -> Iterator[Path | Skipped]:
     """Expand folders (recursively) into their .txt/.md/.html/.htm files, in a stable order."""
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES)
+            found = sorted((p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES), key=path_order)
             if not found:
                 yield Skipped(path, "folder holds no .txt, .md or .html files")
             yield from found
@@ -210,7 +215,12 @@ def read_page(path: Path) -> RawPage | Skipped:
     limit = MAX_HTML_BYTES if html else MAX_PAGE_BYTES
     try:
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)  # never more: a huge file must not fill memory first
+            # Never more than the limit: a huge file must not fill memory first. Sized to the file, since
+            # ``read(limit + 1)`` sets the whole limit aside for every page (a third of a re-ingest's time).
+            expected = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(expected, limit) + 1)
+            if len(data) > expected:  # it grew as it was read (or reports no size): the rest, within the limit
+                data += handle.read(limit + 1 - len(data))
             if len(data) > limit:
                 size = max(os.fstat(handle.fileno()).st_size, len(data))
                 return Skipped(path, too_big(size, limit, "HTML page" if html else "page"))
