@@ -30,6 +30,7 @@ from five_star.store.errors import FiveStarError
 from five_star.store.export.formats import FORMAT_NAMES, FORMATS, ExportFormat, export_format
 from five_star.store.library.corrections import corrections_path
 from five_star.store.library.library import IngestReport, Library
+from five_star.store.library.storage import freeze_after
 from five_star.store.locations import config_dir, default_library_path
 from five_star.store.model import Article
 from five_star.store.query.browse import (
@@ -224,20 +225,12 @@ class FiveStarApp(App[None]):
         """The tree needs only article summaries: when the cached ones still match the library file (or,
         without them, the file's own summaries table can be read), it is drawn from them at once, and the
         library itself is read behind it."""
-        stamp = library_stamp(self.db_path)
         summaries = read_cached_summaries(self.db_path)
         cached = summaries is not None
         if summaries is None:
             summaries = read_stored_summaries(self.db_path)
-        self.post_message(SummariesRead(summaries, BrowseIndex(summaries) if summaries is not None else None, cached=cached))
-        # Words and phrases can be searched now, from the index the last launch saved, rather than after the
-        # articles are read (seconds at 100,000). Not with corrections: they change titles the index holds.
-        if summaries is not None and not corrections_path(self.db_path).exists():
-            saved = SavedIndex(saved_index_path(self.db_path), stamp)
-            early = QueryService.before_articles([summary.id for summary in summaries], saved)
-            if early is not None:
-                self._early_service = early  # for read_library to take its index over
-                self.post_message(SearchReady(early, early=True))
+        index = BrowseIndex(summaries, self.browse.grouping) if summaries is not None else None
+        self.post_message(SummariesRead(summaries, index, cached=cached))
 
     def on_summaries_read(self, message: SummariesRead) -> None:
         if message.index is None:
@@ -251,15 +244,18 @@ class FiveStarApp(App[None]):
     # the UI thread, which for 20,000 summaries is ~40 ms of a frozen screen.
     @work(thread=True, group="library", description="read the library")
     def read_library(self, shown: list[Summary] | None, *, cached: bool) -> None:
+        if shown is not None:
+            self._search_early(shown)
         try:
-            articles, stamp = self._read_library()
+            with freeze_after():
+                articles, stamp = self._read_library()
         except (FiveStarError, OSError) as exc:
             self.post_message(LibraryFailed(str(exc)))
             return
         summaries = [Summary.of(a) for a in articles]
         index = None
         if summaries != shown:
-            index = BrowseIndex(summaries)
+            index = BrowseIndex(summaries, self.browse.grouping)
         if summaries != shown or not cached:  # the cache is a quicker read than the file's summaries table
             write_cached_summaries(self.db_path, stamp, summaries)
         self.post_message(LibraryLoaded({a.id: a for a in articles}, index, stamp))
@@ -269,6 +265,18 @@ class FiveStarApp(App[None]):
         saved = SavedIndex(saved_index_path(self.db_path), stamp)
         early, self._early_service = self._early_service, None
         self.post_message(SearchReady(QueryService(articles, saved=saved, early=early)))
+
+    def _search_early(self, shown: list[Summary]) -> None:
+        """Words and phrases can be searched from the index the last launch saved, before the articles are
+        read (seconds at 100,000); once the tree is up, since loading it competes with drawing the tree. Not
+        with corrections: they change titles the index holds."""
+        if corrections_path(self.db_path).exists():
+            return
+        saved = SavedIndex(saved_index_path(self.db_path), library_stamp(self.db_path))
+        early = QueryService.before_articles([summary.id for summary in shown], saved)
+        if early is not None:
+            self._early_service = early  # for read_library to take its index over
+            self.post_message(SearchReady(early, early=True))
 
     def _read_library(self) -> tuple[list[Article], list[int] | None]:
         """Every article, and the identity of the library file they were read from."""

@@ -21,8 +21,9 @@ from textual.timer import Timer
 
 from five_star.store.errors import FiveStarError
 from five_star.store.library.library import Library
+from five_star.store.library.storage import freeze_after
 from five_star.store.model import Article
-from five_star.store.query.browse import BrowseIndex, Summary, library_stamp, write_cached_summaries
+from five_star.store.query.browse import BrowseIndex, Grouping, Summary, library_stamp, write_cached_summaries
 from five_star.store.query.search.saved import SavedIndex, saved_index_path
 from five_star.store.query.service import Answer, QueryService
 from five_star.store.sanitize import one_line, path_text
@@ -76,7 +77,9 @@ class Reading:
     change: Change
 
 
-def read_again(path: Path, shown: Mapping[str, Article], query: str, *, junk: bool = False) -> Reading:
+def read_again(
+    path: Path, shown: Mapping[str, Article], query: str, grouping: Grouping, *, junk: bool = False
+) -> Reading:
     """Read the library at ``path`` (with the items marked as junk if ``junk``: the tree shows them) and
     compare it with the ``shown`` articles; raises ``FiveStarError`` or ``OSError`` when it cannot be read."""
     stamp = library_stamp(path)
@@ -90,7 +93,7 @@ def read_again(path: Path, shown: Mapping[str, Article], query: str, *, junk: bo
     saved = SavedIndex(saved_index_path(path), stamp)
     service = QueryService([article for article in articles if not article.junk], saved=saved)
     answer = service.answer(query) if query.strip() else None
-    return Reading(stamp, by_id, BrowseIndex(summaries), service, answer, changes(shown, by_id))
+    return Reading(stamp, by_id, BrowseIndex(summaries, grouping), service, answer, changes(shown, by_id))
 
 
 def cursor_place(tree: ArticleTree) -> tuple[str | None, str | None, str | None]:
@@ -170,16 +173,18 @@ class LibraryWatch:
             return
         self.reading = True
         shown, query, junk = self.browse.articles, self.browse.search_query, self.browse.corrections.show_junk
+        grouping = self.browse.grouping
         self._basis = shown, junk
         self.app.run_worker(
-            lambda: self._read(shown, query, junk), thread=True, group="library-watch",
+            lambda: self._read(shown, query, grouping, junk), thread=True, group="library-watch",
             description="read the library again",
         )
 
-    def _read(self, shown: dict[str, Article], query: str, junk: bool) -> None:
+    def _read(self, shown: dict[str, Article], query: str, grouping: Grouping, junk: bool) -> None:
         stamp = library_stamp(self.path)
         try:
-            reading = read_again(self.path, shown, query, junk=junk)
+            with freeze_after():
+                reading = read_again(self.path, shown, query, grouping, junk=junk)
         except (FiveStarError, OSError) as exc:
             self.app.post_message(LibraryUnreadable(stamp, one_line(path_text(str(exc)))))
             return

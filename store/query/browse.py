@@ -106,11 +106,13 @@ def _keep(ids: list[str], shown: Collection[str] | None) -> list[str]:
 class BrowseIndex:
     """Article summaries bucketed by grouping, ids kept in library order within every bucket.
 
-    A grouping's buckets are made the first time it is asked for, so launching pays for one. Counts
-    (``len``, the groups') are of stories: the articles of one story count once.
+    A grouping's buckets are made the first time it is asked for, so launching pays for one; ``grouping``
+    makes its buckets at once, where the index is made (a worker), not where the tree is first drawn (the UI
+    thread: 0.3 s at 100,000 articles). Counts (``len``, the groups') are of stories: the articles of one
+    story count once.
     """
 
-    def __init__(self, summaries: Iterable[Summary]) -> None:
+    def __init__(self, summaries: Iterable[Summary], grouping: Grouping | None = None) -> None:
         self.articles: dict[str, Summary] = {}
         for summary in summaries:
             self.articles.setdefault(summary.id, summary)
@@ -129,6 +131,8 @@ class BrowseIndex:
         }
         self.story_of: dict[str, str] = {article_id: story for story, ids in self.reprinted.items() for article_id in ids}
         self._buckets: dict[Grouping, tuple[dict[str, list[str]], dict[str, dict[str, list[str]]]]] = {}
+        if grouping is not None:
+            self._tables(grouping)
 
     @classmethod
     def of(cls, articles: Iterable[Article]) -> BrowseIndex:

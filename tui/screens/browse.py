@@ -198,10 +198,6 @@ class BrowseScreen(Screen[None]):
         """The articles have been read: the detail pane shows whole articles, and export works."""
         self.articles = articles
         self.reading = False
-        # The articles live as long as the app. Out of the collector's sight, a full collection (set off
-        # by any burst of allocation: an export, typing a query) no longer scans their half a million
-        # objects at 20,000 articles, 300 ms with the interpreter lock held: a key answered that late.
-        gc.freeze()
         node = self.query_one(ArticleTree).cursor_node
         if node is not None and node.data is not None and node.data.is_article:
             self._show_detail(node.data)
@@ -234,7 +230,7 @@ class BrowseScreen(Screen[None]):
         last_hit = self.answer.hits[position].article_id if position is not None else None
         focused, was_open = self.focused, detail.article
         self.articles, self.service, self.reading = articles, service, False
-        gc.freeze()  # as in open_library
+        gc.freeze()  # as ``freeze_after`` does where the app reads the library
         query = self.search_query
         if answer is not None and answer.text == query:
             self._take_answer(answer)
