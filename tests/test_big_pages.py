@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import tracemalloc
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,6 +82,19 @@ def test_a_page_over_the_limit_is_refused_with_one_line(tmp_path, monkeypatch):
     assert isinstance(result, Skipped)
     message = result.message()
     assert "\n" not in message and str(page) in message and "limit" in message
+
+
+def test_a_file_that_reports_no_size_is_read_whole_and_still_within_the_limit(monkeypatch):
+    """A page is read into a buffer sized to the file; one whose size says nothing (procfs, some network and
+    FUSE mounts report 0) must still be read to its end, and refused past the limit."""
+    status = Path("/proc/self/status")
+    if not status.is_file() or status.stat().st_size != 0:
+        pytest.skip("no file here reports a size of 0 (Linux /proc)")
+    page = read_page(status)
+    assert not isinstance(page, Skipped) and page.text.startswith("Name:") and "VmRSS:" in page.text
+    monkeypatch.setattr(read, "MAX_PAGE_BYTES", 100)
+    refused = read_page(status)
+    assert isinstance(refused, Skipped) and "limit" in refused.message()
 
 
 def _seed_text() -> str:
