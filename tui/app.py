@@ -10,6 +10,7 @@ launches (theme, grouping, last export folder and format; store/settings.py).
 
 from __future__ import annotations
 
+import gc
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -294,6 +295,7 @@ class FiveStarApp(App[None]):
 
                 self._progress(f"first run: reading the {total} bundled seed pages…", 0, total)
                 ensure_seeded(library, progress=report)
+                gc.collect()  # the extraction's garbage (a first run's: small), before ``freeze_after`` keeps the rest
                 stamp = library_stamp(self.db_path)
             self._progress("loading articles…", 0, None)
             return library.articles(), stamp
