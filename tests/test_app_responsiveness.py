@@ -29,7 +29,7 @@ async def burst(pilot, *keys: str) -> None:
     arrive together; here every key is in the app's queue at once, then the app is left to work.
     """
     for key in keys:
-        character = " " if key == "space" else key if len(key) == 1 else None
+        character = {"space": " ", "slash": "/"}.get(key, key if len(key) == 1 else None)
         pilot.app.post_message(events.Key(key, character))
     await settle(pilot)
 
@@ -98,6 +98,22 @@ async def test_keys_typed_in_a_burst_after_escape_act_on_the_whole_tree(db, tmp_
         assert tree.cursor_node is second
         assert tree.selected == set(second.data.ids) != hits
         assert app.screen.query_one(SearchBar).value == ""  # none of the keys went into the box
+
+
+async def test_a_query_typed_in_the_same_burst_as_the_slash_goes_into_the_box(db, tmp_path):
+    """`/` and the query right behind it (a fast typist, a script): the keys after `/` were dispatched while
+    the tree still had the focus, and were lost."""
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=APP_SIZE) as pilot:
+        await settle(pilot)
+        tree = tree_of(app)
+        before = tree.cursor_line
+        await burst(pilot, "slash", "漯", "河", "j")
+        bar = app.screen.query_one(SearchBar)
+        assert bar.has_focus and bar.value == "漯河j"
+        assert tree.selected == set() and tree.cursor_line == before  # none of them acted on the tree
+        await burst(pilot, "slash", "x")
+        assert bar.value == "漯河j/x"  # in the box, `/` is part of the query
 
 
 async def test_text_typed_in_a_burst_after_an_editing_key_stays_in_the_box(db, tmp_path):

@@ -394,6 +394,8 @@ class BrowseScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "submit_search":
             return self.query_one(SearchBar).has_focus
+        if action == "search":  # a priority key: typed in the box, `/` is part of the query
+            return not self.query_one(SearchBar).has_focus
         return True
 
     def action_submit_search(self) -> None:

@@ -9,7 +9,8 @@ BROWSE_BINDINGS: list[BindingType] = [
     # Handled before the search box sees it, so keys typed right after Enter already reach the tree.
     Binding("enter", "submit_search", "Go to the first hit", show=False, priority=True,
             tooltip="In the search box: go to the first hit", id="browse.first-hit"),
-    Binding("slash", "search", "Search",
+    # Before the tree sees it: the keys typed right behind it are then sent to the box, not the tree.
+    Binding("slash", "search", "Search", priority=True,
             tooltip='Filter the tree as you type: words, "a phrase", -word, city: county: program: star: '
             'tier:5 (五星) tier:planned author: source: kind:photo unit: value>=N date:2023-05 date>=2023-05-01 '
             '(as `five-star-tui search`)',
