@@ -135,8 +135,8 @@ class BrowseIndex:
             self._tables(grouping)
 
     @classmethod
-    def of(cls, articles: Iterable[Article]) -> BrowseIndex:
-        return cls(Summary.of(a) for a in articles)
+    def of(cls, articles: Iterable[Article], grouping: Grouping | None = None) -> BrowseIndex:
+        return cls((Summary.of(a) for a in articles), grouping)
 
     def _tables(self, grouping: Grouping) -> tuple[dict[str, list[str]], dict[str, dict[str, list[str]]]]:
         """(top group → distinct ids, top group → middle group → ids) for ``grouping``."""

@@ -11,7 +11,6 @@ and ``open_search`` with the query service. Slow work runs in worker threads tha
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -230,7 +229,6 @@ class BrowseScreen(Screen[None]):
         last_hit = self.answer.hits[position].article_id if position is not None else None
         focused, was_open = self.focused, detail.article
         self.articles, self.service, self.reading = articles, service, False
-        gc.freeze()  # as ``freeze_after`` does where the app reads the library
         query = self.search_query
         if answer is not None and answer.text == query:
             self._take_answer(answer)

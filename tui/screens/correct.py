@@ -41,6 +41,7 @@ from five_star.store.library.corrections import (
     read_title,
 )
 from five_star.store.library.library import Library
+from five_star.store.library.storage import freeze_after
 from five_star.store.model import Article
 from five_star.store.query.browse import BrowseIndex, city_key, summary_cache_path
 from five_star.store.query.service import Answer, QueryService
@@ -266,7 +267,7 @@ class Corrections:
         """What the screen shows with ``articles`` (in a worker thread), searched by ``service`` until a new one
         has been made for them."""
         shown = [article for article in articles.values() if self.show_junk or not article.junk]
-        return Reading(articles, BrowseIndex.of(shown), service, service.answer(query) if query.strip() else None)
+        return Reading(articles, BrowseIndex.of(shown, self.screen.grouping), service, service.answer(query) if query.strip() else None)
 
     def _saved(self, before: Article, saved: Article, reading: Reading, base: dict[str, Article]) -> None:
         screen = self.screen
@@ -322,7 +323,7 @@ def _nearest_other(tree: ArticleTree, article_id: str) -> str | None:
 
 def _with_junk(path: Path) -> dict[str, Article]:
     """Every article of the library, junk included (``Library.articles`` leaves junk out by default)."""
-    with Library.open(path, create=False) as library:
+    with freeze_after(), Library.open(path, create=False) as library:
         return {article.id: article for article in library.articles(junk=True)}
 
 
